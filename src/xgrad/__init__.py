@@ -1,0 +1,98 @@
+"""xgrad: drop-in automatic differentiation for NumPy-style array code, on CPU and GPU.
+
+>>> import numpy as np, xgrad as mg
+>>> x = mg.tensor([2.0, -4.0, 1.0, 3.0])
+>>> f = np.sin(x) * x ** 2          # NumPy functions dispatch to xgrad and return Tensors
+>>> f.backward()
+>>> x.grad                          # df/dx at every point
+array([ 2.,  1.,  2.,  8.]...)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import _engine as _engine_module
+from . import _interop, _methods, _transfer, _xp, errors  # noqa: F401  (install methods)
+from ._creation import (
+    arange,
+    asarray,
+    astensor,
+    empty,
+    empty_like,
+    eye,
+    full,
+    full_like,
+    geomspace,
+    identity,
+    linspace,
+    logspace,
+    ones,
+    ones_like,
+    tensor,
+    zeros,
+    zeros_like,
+)
+from ._engine import is_grad_enabled, no_autodiff
+from ._tensor import Tensor
+from ._transfer import to_device
+from .backends import (
+    Backend,
+    available_backends,
+    get_backend,
+    get_device,
+    set_backend,
+    use_backend,
+)
+from .ops import FUNCTIONS as _FUNCTIONS
+
+__version__ = "0.1.0"
+
+_engine_module.tensor_namespace = _xp.namespace
+
+globals().update(_FUNCTIONS)
+
+__all__ = [
+    # tensors and graph control
+    "Tensor",
+    "tensor",
+    "astensor",
+    "asarray",
+    "no_autodiff",
+    "is_grad_enabled",
+    "to_device",
+    # backends
+    "Backend",
+    "available_backends",
+    "get_backend",
+    "get_device",
+    "set_backend",
+    "use_backend",
+    # creation
+    "arange",
+    "linspace",
+    "logspace",
+    "geomspace",
+    "zeros",
+    "ones",
+    "full",
+    "empty",
+    "eye",
+    "identity",
+    "zeros_like",
+    "ones_like",
+    "full_like",
+    "empty_like",
+    # errors
+    "errors",
+    # every op-table function (elementwise, reductions, shape, linalg, non-differentiable)
+    *sorted(_FUNCTIONS),
+]
+
+
+def __dir__() -> list[str]:
+    return sorted(set(__all__) | {"__version__"})
+
+
+def __getattr__(name: str) -> Any:
+    raise AttributeError(f"module 'xgrad' has no attribute {name!r}")

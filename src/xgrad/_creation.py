@@ -1,0 +1,522 @@
+"""Functions that create tensors: ``tensor``, ``arange``, ``linspace``, ``zeros``, ...
+
+Every one takes ``backend=`` and ``device=`` (falling back to :func:`xgrad.use_backend`,
+:func:`xgrad.set_backend`, ``XGRAD_BACKEND`` and NumPy, in that order) and ``constant=``.
+Floating-point results default to ``float64`` as in NumPy (MyGrad defaults to ``float32``).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from . import backends as _backends
+from ._tensor import Tensor, check_constant, make_tensor, to_backend_array
+
+__all__ = [
+    "arange",
+    "asarray",
+    "astensor",
+    "empty",
+    "empty_like",
+    "eye",
+    "full",
+    "full_like",
+    "geomspace",
+    "identity",
+    "linspace",
+    "logspace",
+    "ones",
+    "ones_like",
+    "tensor",
+    "zeros",
+    "zeros_like",
+]
+
+
+def _wrap(data: Any, bk: Any, constant: bool | None) -> Tensor:
+    return make_tensor(data, bk, None, check_constant(constant, data, bk))
+
+
+def _make(
+    name: str, *args: Any, dtype: Any, constant: Any, backend: Any, device: Any, **kwargs: Any
+) -> Tensor:
+    bk, dev = _backends.resolve(backend, device)
+    if dtype is not None:
+        kwargs["dtype"] = bk.dtype(dtype)
+    return _wrap(bk.create(name, *args, device=dev, **kwargs), bk, constant)
+
+
+def _shape(shape: Any) -> tuple[int, ...]:
+    if isinstance(shape, int) or hasattr(shape, "__index__"):
+        return (int(shape),)
+    return tuple(int(n) for n in shape)
+
+
+def tensor(
+    arr_like: Any,
+    dtype: Any = None,
+    *,
+    constant: bool | None = None,
+    copy: bool = True,
+    ndmin: int = 0,
+    backend: Any = None,
+    device: Any = None,
+) -> Tensor:
+    """Create a tensor (the same as :class:`Tensor`, and like ``mygrad.tensor``).
+
+    With ``copy=False`` a tensor of matching dtype, constant flag and placement is returned
+    unchanged.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> xg.tensor([1, 2, 3])
+    Tensor([1, 2, 3])
+    >>> xg.tensor([1, 2, 3.0])
+    Tensor([1., 2., 3.])
+    >>> xg.tensor([1, 2, 3], dtype="float32")
+    Tensor([1., 2., 3.], dtype=float32)
+    """
+    if (
+        isinstance(arr_like, Tensor)
+        and copy is False
+        and backend is None
+        and device is None
+        and ndmin <= arr_like.ndim
+        and (constant is None or constant is arr_like.constant)
+        and (dtype is None or arr_like.dtype == arr_like._backend.dtype(dtype))
+    ):
+        return arr_like
+    return Tensor(
+        arr_like,
+        dtype=dtype,
+        constant=constant,
+        copy=copy,
+        ndmin=ndmin,
+        backend=backend,
+        device=device,
+    )
+
+
+def astensor(
+    t: Any,
+    dtype: Any = None,
+    *,
+    constant: bool | None = None,
+    backend: Any = None,
+    device: Any = None,
+) -> Tensor:
+    """Convert to a tensor, without copying when possible.
+
+    A tensor is returned unchanged (graph and gradient included) when its dtype, constant
+    flag and placement already match.
+
+    Examples
+    --------
+    >>> import numpy as np, xgrad as xg
+    >>> a = np.array([1.0, 2.0])
+    >>> xg.astensor(a).data is a
+    True
+    >>> t = 2 * xg.tensor([1.0, 2.0])
+    >>> xg.astensor(t) is t
+    True
+    """
+    return tensor(t, dtype, constant=constant, copy=False, backend=backend, device=device)
+
+
+def asarray(a: Any, dtype: Any = None, *, backend: Any = None, device: Any = None) -> Any:
+    """Convert to an array of the backend (a tensor gives its data), copying only if needed.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> xg.asarray(xg.tensor([1.0, 2.0]))
+    array([1., 2.])
+    """
+    data, _ = to_backend_array(a, dtype=dtype, copy=None, backend=backend, device=device)
+    return data
+
+
+def arange(
+    *args: Any,
+    dtype: Any = None,
+    constant: bool | None = None,
+    backend: Any = None,
+    device: Any = None,
+) -> Tensor:
+    """``arange([start,] stop[, step])``: evenly spaced values in a half-open interval.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> xg.arange(1.0, 4.0)
+    Tensor([1., 2., 3.])
+    """
+    if not 1 <= len(args) <= 3:
+        raise TypeError("arange takes 1 to 3 positional arguments: [start,] stop[, step]")
+    start, stop, step = (0, args[0], 1) if len(args) == 1 else (*args, 1)[:3]
+    return _make(
+        "arange", start, stop, step, dtype=dtype, constant=constant, backend=backend, device=device
+    )
+
+
+def linspace(
+    start: float,
+    stop: float,
+    num: int = 50,
+    endpoint: bool = True,
+    dtype: Any = None,
+    *,
+    constant: bool | None = None,
+    backend: Any = None,
+    device: Any = None,
+) -> Tensor:
+    """``num`` evenly spaced values from ``start`` to ``stop``.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> xg.linspace(0, 1, 5)
+    Tensor([0.  , 0.25, 0.5 , 0.75, 1.  ])
+    """
+    return _make(
+        "linspace",
+        start,
+        stop,
+        num,
+        endpoint=endpoint,
+        dtype=dtype,
+        constant=constant,
+        backend=backend,
+        device=device,
+    )
+
+
+def logspace(
+    start: float,
+    stop: float,
+    num: int = 50,
+    endpoint: bool = True,
+    base: float = 10.0,
+    dtype: Any = None,
+    *,
+    constant: bool | None = None,
+    backend: Any = None,
+    device: Any = None,
+) -> Tensor:
+    """``base ** linspace(start, stop, num)``.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> xg.logspace(0, 2, 3)
+    Tensor([  1.,  10., 100.])
+    """
+    bk, dev = _backends.resolve(backend, device)
+    exps = bk.create("linspace", start, stop, num, endpoint=endpoint, device=dev)
+    out = bk.xp.pow(float(base), exps)
+    if dtype is not None:
+        out = bk.xp.astype(out, bk.dtype(dtype))
+    return _wrap(out, bk, constant)
+
+
+def geomspace(
+    start: float,
+    stop: float,
+    num: int = 50,
+    endpoint: bool = True,
+    dtype: Any = None,
+    *,
+    constant: bool | None = None,
+    backend: Any = None,
+    device: Any = None,
+) -> Tensor:
+    """Numbers spaced evenly on a log scale, with exactly ``start`` and ``stop`` at the ends.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> xg.geomspace(1, 1000, 4)
+    Tensor([   1.,   10.,  100., 1000.])
+    """
+    start, stop = float(start), float(stop)
+    if start == 0 or stop == 0:
+        raise ValueError("geomspace: a geometric sequence cannot include zero")
+    if (start < 0) != (stop < 0):
+        raise ValueError("geomspace: start and stop must have the same sign (for real numbers)")
+    sign = -1.0 if start < 0 else 1.0
+    bk, dev = _backends.resolve(backend, device)
+    xp = bk.xp
+    exps = bk.create(
+        "linspace",
+        math.log10(sign * start),
+        math.log10(sign * stop),
+        num,
+        endpoint=endpoint,
+        device=dev,
+    )
+    out = xp.pow(10.0, exps)
+    if num > 0:  # exact endpoints, as NumPy
+        first = bk.create("full", (1,), sign * start, device=dev, dtype=out.dtype)
+        parts = [first, out[1:]]
+        if num > 1 and endpoint:
+            last = bk.create("full", (1,), sign * stop, device=dev, dtype=out.dtype)
+            parts = [first, out[1:-1], last]
+        out = xp.concat(parts)
+    if sign < 0:
+        out = -out
+    if dtype is not None:
+        out = xp.astype(out, bk.dtype(dtype))
+    return _wrap(out, bk, constant)
+
+
+def zeros(
+    shape: Any,
+    dtype: Any = None,
+    *,
+    constant: bool | None = None,
+    backend: Any = None,
+    device: Any = None,
+) -> Tensor:
+    """A tensor of zeros (``float64`` unless ``dtype`` says otherwise).
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> xg.zeros((2, 3)).shape
+    (2, 3)
+    """
+    return _make(
+        "zeros", _shape(shape), dtype=dtype, constant=constant, backend=backend, device=device
+    )
+
+
+def ones(
+    shape: Any,
+    dtype: Any = None,
+    *,
+    constant: bool | None = None,
+    backend: Any = None,
+    device: Any = None,
+) -> Tensor:
+    """A tensor of ones.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> xg.ones(3)
+    Tensor([1., 1., 1.])
+    """
+    return _make(
+        "ones", _shape(shape), dtype=dtype, constant=constant, backend=backend, device=device
+    )
+
+
+def empty(
+    shape: Any,
+    dtype: Any = None,
+    *,
+    constant: bool | None = None,
+    backend: Any = None,
+    device: Any = None,
+) -> Tensor:
+    """A tensor whose values are not initialised."""
+    return _make(
+        "empty", _shape(shape), dtype=dtype, constant=constant, backend=backend, device=device
+    )
+
+
+def full(
+    shape: Any,
+    fill_value: Any,
+    dtype: Any = None,
+    *,
+    constant: bool | None = None,
+    backend: Any = None,
+    device: Any = None,
+) -> Tensor:
+    """A tensor filled with ``fill_value``.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> xg.full(2, 7.0)
+    Tensor([7., 7.])
+    """
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    return _make(
+        "full",
+        _shape(shape),
+        fill_value,
+        dtype=dtype,
+        constant=constant,
+        backend=backend,
+        device=device,
+    )
+
+
+def eye(
+    N: int,
+    M: int | None = None,
+    k: int = 0,
+    dtype: Any = None,
+    *,
+    constant: bool | None = None,
+    backend: Any = None,
+    device: Any = None,
+) -> Tensor:
+    """A 2-D tensor with ones on the ``k``-th diagonal.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> xg.eye(2)
+    Tensor([[1., 0.],
+            [0., 1.]])
+    """
+    return _make("eye", N, M, k=k, dtype=dtype, constant=constant, backend=backend, device=device)
+
+
+def identity(
+    n: int,
+    dtype: Any = None,
+    *,
+    constant: bool | None = None,
+    backend: Any = None,
+    device: Any = None,
+) -> Tensor:
+    """The ``n`` by ``n`` identity matrix."""
+    return eye(n, dtype=dtype, constant=constant, backend=backend, device=device)
+
+
+def _like(
+    name: str,
+    other: Any,
+    *args: Any,
+    dtype: Any,
+    shape: Any,
+    constant: Any,
+    backend: Any,
+    device: Any,
+) -> Tensor:
+    if isinstance(other, Tensor):
+        bk, data = other._backend, other._data
+    else:
+        bk = _backends.backend_of(other)
+        data = other
+        if bk is None:
+            bk, dev = _backends.resolve(backend, device)
+            data = bk.asarray(other, device=dev)
+    if backend is not None or device is not None:
+        bk2, dev = _backends.resolve(backend if backend is not None else bk, device)
+    else:
+        bk2, dev = bk, bk.device_of(data)
+    if dtype is not None:
+        dt = bk2.dtype(dtype)
+    elif bk2 is bk:
+        dt = data.dtype
+    else:  # the same dtype, named for the other library
+        dt = bk2.dtype(str(data.dtype).rsplit(".", 1)[-1])
+    shp = tuple(data.shape) if shape is None else _shape(shape)
+    if name == "full_like":
+        out = bk2.create("full", shp, args[0], dtype=dt, device=dev)
+    else:
+        out = bk2.create(name[: -len("_like")], shp, dtype=dt, device=dev)
+    return _wrap(out, bk2, constant)
+
+
+def zeros_like(
+    other: Any,
+    dtype: Any = None,
+    shape: Any = None,
+    *,
+    constant: bool | None = None,
+    backend: Any = None,
+    device: Any = None,
+) -> Tensor:
+    """Zeros with the shape, dtype, backend and device of ``other``.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> xg.zeros_like(xg.tensor([1.0, 2.0]))
+    Tensor([0., 0.])
+    """
+    return _like(
+        "zeros_like",
+        other,
+        dtype=dtype,
+        shape=shape,
+        constant=constant,
+        backend=backend,
+        device=device,
+    )
+
+
+def ones_like(
+    other: Any,
+    dtype: Any = None,
+    shape: Any = None,
+    *,
+    constant: bool | None = None,
+    backend: Any = None,
+    device: Any = None,
+) -> Tensor:
+    """Ones with the shape, dtype, backend and device of ``other``."""
+    return _like(
+        "ones_like",
+        other,
+        dtype=dtype,
+        shape=shape,
+        constant=constant,
+        backend=backend,
+        device=device,
+    )
+
+
+def empty_like(
+    other: Any,
+    dtype: Any = None,
+    shape: Any = None,
+    *,
+    constant: bool | None = None,
+    backend: Any = None,
+    device: Any = None,
+) -> Tensor:
+    """Uninitialised values with the shape, dtype, backend and device of ``other``."""
+    return _like(
+        "empty_like",
+        other,
+        dtype=dtype,
+        shape=shape,
+        constant=constant,
+        backend=backend,
+        device=device,
+    )
+
+
+def full_like(
+    other: Any,
+    fill_value: Any,
+    dtype: Any = None,
+    shape: Any = None,
+    *,
+    constant: bool | None = None,
+    backend: Any = None,
+    device: Any = None,
+) -> Tensor:
+    """``fill_value`` with the shape, dtype, backend and device of ``other``."""
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    return _like(
+        "full_like",
+        other,
+        fill_value,
+        dtype=dtype,
+        shape=shape,
+        constant=constant,
+        backend=backend,
+        device=device,
+    )

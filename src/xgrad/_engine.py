@@ -1,0 +1,466 @@
+"""The autodiff engine: graph nodes, gradient mode and the backward pass.
+
+A :class:`Node` records one op application whose result needs a gradient: the op, the graph
+references of its inputs (``parents``), and exactly the values its derivative rules asked for
+(``saved``). Tensors point to their node; nodes never point to tensors, so an intermediate
+array that no rule needs is freed as soon as the user drops it (as in PyTorch's autograd).
+
+The backward pass is iterative (Kahn's algorithm over consumer counts, no recursion), does the
+chores every rule would otherwise repeat (summing a gradient back to a broadcast input's shape,
+casting it to the input's dtype, accumulating over several uses), and frees each node's saved
+values as soon as its rules have run. Rules are written with ``xp`` only, so running them with
+``xp`` bound to xgrad's own namespace and tensors in place of arrays records the backward
+pass itself as a graph: that is ``backward(create_graph=True)`` and higher-order derivatives.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from .errors import GraphConsumedError
+
+__all__ = ["Node", "backward", "clear_graph", "is_grad_enabled", "no_autodiff"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _State:
+    __slots__ = ("enabled", "epoch")
+
+    def __init__(self) -> None:
+        self.enabled = True  # record graphs?
+        self.epoch = 1  # incremented after each backward that consumes a graph
+
+
+STATE = _State()
+
+# Set at import by xgrad._tensor (builds a Tensor around (data, backend, node, constant)) and
+# xgrad._xp (the namespace, per backend, that runs derivative rules on tensors).
+make_tensor: Callable[..., Any] = None  # type: ignore[assignment]
+tensor_namespace: Callable[[Any], Any] = None  # type: ignore[assignment]
+
+
+def is_grad_enabled() -> bool:
+    """Whether operations currently record a graph (``False`` inside :data:`no_autodiff`)."""
+    return STATE.enabled
+
+
+class _NoAutodiff:
+    """Context manager and decorator: operations inside record no graph and lock no memory.
+
+    Results are new leaf tensors (constant only if every input was), as in MyGrad: use it
+    for parameter updates and for fast evaluation.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> x = xg.tensor(3.0)
+    >>> with xg.no_autodiff:
+    ...     y = x * 2
+    >>> y.creator is None, y.constant
+    (True, False)
+
+    >>> @xg.no_autodiff
+    ... def evaluate(t):
+    ...     return (t ** 2).sum()
+    >>> evaluate(x).creator is None
+    True
+    """
+
+    def __enter__(self) -> None:
+        self._prev = getattr(self, "_prev", [])
+        self._prev.append(STATE.enabled)
+        STATE.enabled = False
+
+    def __exit__(self, *exc: object) -> None:
+        STATE.enabled = self._prev.pop()
+
+    def __call__(self, func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with self:
+                return func(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    def __repr__(self) -> str:
+        return "xgrad.no_autodiff"
+
+
+no_autodiff = _NoAutodiff()
+
+
+class Node:
+    """One value in the graph: a recorded op application (the ``creator`` of a tensor), or a
+    leaf (``op is None``), where user-created tensors accumulate their gradients.
+
+    A tensor points to its node; an in-place operation points the tensor at a new node, so
+    graphs recorded earlier keep the node of the value they used (MyGrad's semantics, with
+    no graph surgery). The node also holds the gradient, which is what ``tensor.grad`` reads.
+
+    Attributes
+    ----------
+    op : Op or None
+        The op-table row that was applied; ``None`` for a leaf.
+    parents : tuple or None
+        For each input: its node, or ``None`` for constants and non-differentiable inputs.
+        ``None`` once the graph has been consumed by ``backward()`` or ``clear_graph()``.
+    saved : tuple or None
+        The values the op's derivative rules declared they need.
+    params : dict or None
+        Non-array arguments of the op (``axis``, ``keepdims``, ...), passed to every rule.
+    """
+
+    __slots__ = (
+        "__weakref__",
+        "_deps",
+        "_grad",
+        "backend",
+        "consumed",
+        "created",
+        "dtype",
+        "guards",
+        "op",
+        "params",
+        "parents",
+        "saved",
+        "shape",
+    )
+
+    def __init__(
+        self,
+        op: Any,
+        parents: tuple,
+        saved: tuple,
+        params: dict | None,
+        backend: Any,
+        out: Any,
+    ) -> None:
+        self.op = op
+        self.parents = parents
+        self.saved = saved
+        self.params = params
+        self.backend = backend
+        self.shape = out.shape
+        self.dtype = out.dtype
+        self._grad = None
+        self._deps = -1
+        self.created = STATE.epoch
+        self.guards = None
+
+    def __repr__(self) -> str:
+        if self.op is None:
+            return "<xgrad Node leaf>"
+        state = "consumed" if self.parents is None else "live"
+        return f"<xgrad Node {self.op.name} ({state})>"
+
+    @property
+    def name(self) -> str:
+        return "leaf" if self.op is None else self.op.name
+
+    def release(self) -> None:
+        """Drop parents and saved values (the node keeps only its gradient)."""
+        self.parents = None
+        self.saved = None
+        self.consumed = STATE.epoch
+        guards = self.guards
+        if guards is not None:
+            self.guards = None
+            guards.release()
+
+
+def leaf_node(data: Any, backend: Any) -> Node:
+    """The node of a user-created (leaf) tensor: it only accumulates a gradient."""
+    return Node(None, (), (), None, backend, data)
+
+
+def _unbroadcast(xp: Any, g: Any, shape: tuple) -> Any:
+    """Sum ``g`` over the axes along which an input of ``shape`` was broadcast (or broadcast a
+    smaller ``g`` up to ``shape``)."""
+    gshape = g.shape
+    lead = len(gshape) - len(shape)
+    if lead >= 0:
+        axes = tuple(range(lead)) + tuple(
+            lead + i for i, n in enumerate(shape) if n == 1 and gshape[lead + i] != 1
+        )
+        if axes:
+            g = xp.sum(g, axis=axes, keepdims=True)
+            if lead:
+                g = xp.reshape(g, g.shape[lead:])
+        if g.shape == shape:
+            return g
+    return xp.broadcast_to(g, shape)
+
+
+def _rule_call(rule: Callable, xp: Any, g: Any, idx: tuple, saved: tuple, params: Any) -> Any:
+    k = len(idx)
+    if k == 0:
+        args: tuple = ()
+    elif k == 1:
+        args = (saved[idx[0]],)
+    else:
+        args = tuple(saved[j] for j in idx)
+    if params:
+        return rule(xp, g, *args, **params)
+    return rule(xp, g, *args)
+
+
+def _collect(root: Node) -> tuple[list[Node], list[Node]]:
+    """Count, for every live op node reachable from ``root``, how many consumers it has inside
+    this graph; return those nodes and the terminals (leaves and consumed nodes)."""
+    nodes = [root]
+    terminals: list[Node] = []
+    root._deps = 0
+    stack = [root]
+    try:
+        while stack:
+            n = stack.pop()
+            for p in n.parents:
+                if p is None:
+                    continue
+                if p.op is not None and p.parents is not None:
+                    if p._deps < 0:
+                        p._deps = 1
+                        nodes.append(p)
+                        stack.append(p)
+                    else:
+                        p._deps += 1
+                elif p._deps < 0:
+                    if p.op is not None and n.created <= p.consumed:
+                        raise GraphConsumedError(
+                            f"backward() reached a tensor whose graph was already freed by an "
+                            f"earlier backward() or clear_graph() (at the input of "
+                            f"{n.op.name!r}). Recompute the result, or call "
+                            "backward(retain_graph=True) the first time."
+                        )
+                    p._deps = 0
+                    terminals.append(p)
+    finally:
+        for t in terminals:
+            t._deps = -1
+    return nodes, terminals
+
+
+def backward(
+    root: Any, seed: Any, *, retain_graph: bool = False, create_graph: bool = False
+) -> None:
+    """Back-propagate ``seed`` (d root / d root) from the tensor ``root``.
+
+    Every tensor in the graph receives ``.grad``; the graph is consumed unless
+    ``retain_graph`` or ``create_graph`` is set.
+    """
+    node = root._leaf_or_node()
+    if node.op is None or node.parents is None:
+        node._grad = seed if create_graph else root._backend.owned(seed)
+        return
+    try:
+        nodes, terminals = _collect(node)
+    except BaseException:
+        for n in _reachable(node):
+            n._deps = -1
+        raise
+    for n in nodes:
+        n._grad = None
+    for t in terminals:
+        t._grad = None
+    del nodes  # hold no node beyond its turn: intermediate gradients are freed as we go
+    node._grad = seed
+    if create_graph:
+        _run_tensor_mode(node)
+    else:
+        _run_array_mode(node, retain_graph)
+        _hand_over((node, *terminals))
+    if not (retain_graph or create_graph):
+        STATE.epoch += 1
+
+
+def _reachable(*roots: Node) -> list[Node]:
+    out, stack, seen = [], list(roots), {id(r) for r in roots}
+    while stack:
+        n = stack.pop()
+        out.append(n)
+        for p in n.parents or ():
+            if p is not None and id(p) not in seen:
+                seen.add(id(p))
+                stack.append(p)
+    return out
+
+
+def _hand_over(holders: tuple) -> None:
+    """Make the gradients users see ordinary writable arrays, none shared by two tensors."""
+    handed: set[int] = set()
+    for t in holders:
+        g = t._grad
+        if g is None:
+            continue
+        bk = t.backend
+        if id(g) in handed:
+            g = bk.xp.asarray(g, copy=True)
+        g = bk.owned(g)
+        t._grad = g
+        handed.add(id(g))
+
+
+def _run_array_mode(root: Node, retain: bool) -> None:
+    """The plain backward pass: rules run on the backends' arrays, and each node is released
+    as soon as its rules have run (unless ``retain``).
+
+    A gradient this pass allocated itself (a sum of two contributions) is accumulated into in
+    place afterwards; gradients returned by rules may be views or shared, so never are.
+    """
+    ready = [root]
+    pop = ready.pop
+    push = ready.append
+    owned: set[int] = set()
+    n = root
+    try:
+        while ready:
+            n = pop()
+            parents = n.parents
+            g = n._grad
+            if g is not None:
+                op = n.op
+                saved = n.saved
+                params = n.params
+                xp = n.backend.xp
+                i = 0
+                for p in parents:
+                    if p is not None:
+                        rule = op.vjps[i]
+                        idx = op.rule_args[i]
+                        if not idx:
+                            args: tuple = ()
+                        elif len(idx) == 1:
+                            args = (saved[idx[0]],)
+                        else:
+                            args = tuple([saved[j] for j in idx])
+                        gi = rule(xp, g, *args, **params) if params else rule(xp, g, *args)
+                        if gi is not None:
+                            pbk = p.backend
+                            if gi.__class__ is not pbk.array_type:
+                                gi = pbk.fix_result(gi)
+                            if gi.shape != p.shape:
+                                gi = _unbroadcast(pbk.xp, gi, p.shape)
+                            if gi.dtype != p.dtype:
+                                gi = pbk.xp.astype(gi, p.dtype)
+                            acc = p._grad
+                            if acc is None:
+                                p._grad = gi
+                            elif id(p) in owned:
+                                acc += gi
+                            else:
+                                p._grad = acc + gi
+                                owned.add(id(p))
+                        if p._deps > 0:
+                            p._deps -= 1
+                            if p._deps == 0:
+                                push(p)
+                    i += 1  # noqa: SIM113 - the hot loop avoids enumerate's tuples
+            else:
+                for p in parents:
+                    if p is not None and p._deps > 0:
+                        p._deps -= 1
+                        if p._deps == 0:
+                            push(p)
+            n._deps = -1
+            if not retain:
+                n.release()
+    except BaseException:
+        for m in _reachable(n, *ready):
+            m._deps = -1
+        raise
+
+
+def _as_tensor_args(n: Node) -> tuple:
+    """The saved values of ``n`` as tensors connected to the graph (for create_graph)."""
+    op = n.op
+    bk = n.backend
+    out = []
+    for code, value in zip(op.save, n.saved or (None,) * len(op.save), strict=True):
+        if code < 0 or not hasattr(value, "shape"):
+            out.append(value)  # shapes and Python scalars stay as they are
+        elif code == op.nin:
+            out.append(make_tensor(value, bk, n, False))
+        else:
+            p = n.parents[code]
+            out.append(make_tensor(value, bk, p, p is None))
+    return tuple(out)
+
+
+def _run_tensor_mode(root: Node) -> None:
+    """Backward with tensors and xgrad's namespace: the backward pass is itself recorded.
+
+    Gradients accumulate in a side table and are stored on the nodes at the end, because the
+    rules' own operations reset the ``.grad`` of the tensors they use.
+    """
+    bk = root.backend
+    seed = root._grad
+    if not hasattr(seed, "_node"):
+        seed = make_tensor(seed, bk, None, True)
+    grads: dict[int, Any] = {id(root): seed}
+    holders: dict[int, Node] = {id(root): root}
+    ready = [root]
+    prev = STATE.enabled
+    STATE.enabled = True
+    n = root
+    try:
+        while ready:
+            n = ready.pop()
+            parents = n.parents
+            g = grads.get(id(n))
+            if g is not None:
+                op = n.op
+                saved = _as_tensor_args(n)
+                ns = tensor_namespace(n.backend)
+                for i, p in enumerate(parents):
+                    if p is None:
+                        continue
+                    gi = _rule_call(op.vjps[i], ns, g, op.rule_args[i], saved, n.params)
+                    if gi is None:
+                        continue
+                    pbk = p.backend
+                    if not hasattr(gi, "_node"):
+                        gi = make_tensor(pbk.xp.asarray(gi), pbk, None, True)
+                    shape = p.shape
+                    pns = tensor_namespace(pbk)
+                    if gi.shape != shape:
+                        gi = _unbroadcast(pns, gi, shape)
+                    if gi.dtype != p.dtype:
+                        gi = pns.astype(gi, p.dtype)
+                    key = id(p)
+                    acc = grads.get(key)
+                    grads[key] = gi if acc is None else acc + gi
+                    holders[key] = p
+            for p in parents:
+                if p is not None and p._deps > 0:
+                    p._deps -= 1
+                    if p._deps == 0:
+                        ready.append(p)
+            n._deps = -1
+    except BaseException:
+        for m in _reachable(n, *ready):
+            m._deps = -1
+        raise
+    finally:
+        STATE.enabled = prev
+    for key, holder in holders.items():
+        holder._grad = grads[key]
+
+
+def clear_graph(node: Node | None) -> None:
+    """Consume the graph below ``node`` without computing gradients."""
+    if node is None or node.op is None or node.parents is None:
+        return
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        parents = n.parents
+        if parents is None or n.op is None:
+            continue
+        n.release()
+        for p in parents:
+            if p is not None and p.op is not None and p.parents is not None:
+                stack.append(p)
+    STATE.epoch += 1

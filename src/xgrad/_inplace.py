@@ -1,0 +1,108 @@
+"""In-place operations with MyGrad's semantics.
+
+``x *= y``, ``x[i] = v`` and ``out=`` are graph nodes: the new value is computed as an
+ordinary op on the old one, then the tensor object ``x`` is pointed at the new value and its
+node. Graphs recorded earlier keep the node (and the array) of the old value, so they are
+unaffected, and ``x`` continues from there.
+
+Everything that can go wrong (shape, dtype cast, constant target) is checked before anything
+changes, so a failed in-place operation leaves the tensor and its graph as they were.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ._tensor import Tensor, _broadcast_shape
+
+__all__ = ["assign", "check_target"]
+
+_KIND = {"bool": 0, "integral": 1, "real floating": 2}
+_FLOAT32 = "float32"
+_FLOAT64 = "float64"
+
+
+def _kind(xp: Any, dtype: Any) -> int:
+    for name, k in _KIND.items():
+        if xp.isdtype(dtype, name):
+            return k
+    return 3
+
+
+def check_target(target: Tensor, args: Sequence[Any], opname: str) -> None:
+    """Raise unless ``opname(*args)`` can be written into ``target``."""
+    if target._constant:
+        for a in args:
+            if isinstance(a, Tensor) and not a._constant:
+                raise ValueError(
+                    f"{opname}: cannot write a value that needs a gradient into a constant "
+                    "tensor (its gradient would be lost silently). Make the target "
+                    "non-constant (xgrad.tensor(..., constant=False)) or use an out-of-place "
+                    "operation."
+                )
+    tdata = target._data
+    if _trivial(tdata, args):
+        return
+    shape = tuple(target.shape)
+    bshape: tuple | None = shape
+    for a in args:
+        s = getattr(a, "shape", None)
+        if s is not None and bshape is not None:
+            bshape = _broadcast_shape(bshape, tuple(s))
+    if bshape != shape:
+        raise ValueError(
+            f"{opname}: the result cannot be written into a tensor of shape {shape}: the "
+            "operands do not broadcast to that shape"
+        )
+    bk = target._backend
+    xp = bk.xp
+    datas = [a._data if isinstance(a, Tensor) else a for a in args]
+    datas = [d for d in datas if hasattr(d, "dtype") or isinstance(d, (int, float, bool))]
+    try:
+        res = xp.result_type(*datas) if datas else target.dtype
+    except TypeError as exc:
+        raise TypeError(f"{opname}: {exc}") from None
+    if _kind(xp, res) > _kind(xp, target.dtype):
+        raise TypeError(
+            f"{opname}: cannot cast the result (dtype {res}) into a tensor of dtype "
+            f"{target.dtype} in place (NumPy's 'same_kind' rule); use an out-of-place "
+            "operation, or convert the tensor with astype first"
+        )
+
+
+def _trivial(tdata: Any, args: Sequence[Any]) -> bool:
+    """The common case: every operand is the target's shape and dtype, or a Python number
+    with a floating-point target."""
+    shape, dtype = tdata.shape, tdata.dtype
+    for a in args:
+        if isinstance(a, Tensor):
+            a = a._data
+        if a.__class__ in (float, int):
+            if a.__class__ is int or (dtype != _FLOAT32 and dtype != _FLOAT64):
+                return False
+            continue
+        if getattr(a, "shape", None) != shape or getattr(a, "dtype", None) != dtype:
+            return False
+    return True
+
+
+def assign(target: Tensor, result: Any) -> Tensor:
+    """Point ``target`` at ``result``'s value and graph node; return ``target``."""
+    if isinstance(result, Tensor):
+        if result.dtype != target.dtype:
+            result = result.astype(target.dtype)
+        if tuple(result.shape) != tuple(target.shape):
+            from .ops import broadcast_to
+
+            result = broadcast_to(result, target.shape)
+            result._data = target._backend.xp.asarray(result._data, copy=True)
+        target._data = result._data
+        target._node = None if result._constant else result._node
+    else:  # a plain array (constant targets and non-differentiable ops)
+        xp = target._backend.xp
+        if result.dtype != target.dtype:
+            result = xp.astype(result, target.dtype)
+        target._data = result
+        target._node = None
+    return target

@@ -1,0 +1,326 @@
+"""The NumPy protocols: ``np.exp(tensor)`` returns a Tensor.
+
+``__array_ufunc__`` and ``__array_function__`` look the NumPy callable up in tables derived
+from the op table (a NumPy ufunc or function with the name of an xgrad function maps to it),
+plus a few signature adapters where NumPy's positional order differs (``np.sum`` takes
+``dtype`` third). Anything not in the tables raises ``TypeError`` naming the function.
+
+This module and the backends are the only places that name NumPy itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ._tensor import Tensor
+from .ops import FUNCTIONS
+
+__all__ = ["array_function", "array_ufunc"]
+
+_NO_VALUE = getattr(np, "_NoValue", None)
+
+
+def _unsupported(what: str, instead: str | None = None) -> TypeError:
+    hint = (
+        f"use {instead}"
+        if instead
+        else "apply it to tensor.data (a plain array, not differentiable), or tell the xgrad "
+        "developers which derivative you need"
+    )
+    return TypeError(f"{what} is not supported for xgrad tensors: {hint}")
+
+
+# -- ufuncs ----------------------------------------------------------------------------------------
+_UFUNCS: dict[Any, Callable[..., Any]] = {}
+for _name, _fn in FUNCTIONS.items():
+    _uf = getattr(np, _name, None)
+    if isinstance(_uf, np.ufunc):
+        _UFUNCS[_uf] = _fn
+
+_REDUCE = {np.add: "sum", np.multiply: "prod", np.maximum: "max", np.minimum: "min"}
+_ACCUMULATE = {np.add: "cumsum", np.multiply: "cumprod"}
+_UFUNC_KWARGS = {"out", "where", "dtype"}
+
+
+def _tensor_array_ufunc(self: Tensor, ufunc: Any, method: str, *inputs: Any, **kwargs: Any):
+    if method == "__call__" and not kwargs:
+        fn = _UFUNCS.get(ufunc)
+        if fn is not None:
+            return fn(*inputs)
+    return array_ufunc(ufunc, method, inputs, kwargs)
+
+
+def _tensor_array_function(self: Tensor, func: Any, types: Any, args: tuple, kwargs: dict):
+    return array_function(func, types, args, kwargs)
+
+
+def array_ufunc(ufunc: Any, method: str, inputs: tuple, kwargs: dict) -> Any:
+    """``Tensor.__array_ufunc__``: ``np.exp(t)`` and friends."""
+    name = f"numpy.{ufunc.__name__}"
+    if method == "reduce" and ufunc in _REDUCE:
+        return _call_reduction(_REDUCE[ufunc], inputs, kwargs, f"{name}.reduce")
+    if method == "accumulate" and ufunc in _ACCUMULATE:
+        axis = kwargs.pop("axis", 0)
+        _reject(kwargs, f"{name}.accumulate", allowed=())
+        return FUNCTIONS[_ACCUMULATE[ufunc]](*inputs, axis=axis)
+    if method != "__call__":
+        raise _unsupported(f"{name}.{method}")
+    fn = _UFUNCS.get(ufunc)
+    if fn is None:
+        raise _unsupported(name)
+    if getattr(fn, "_xgrad_nondiff", None) is not None:
+        out = kwargs.pop("out", None)
+        if out is not None and any(o is not None for o in out):
+            raise TypeError(f"{name}: out= is not supported for a non-differentiable ufunc")
+        _reject(kwargs, name, allowed=())
+        return fn(*inputs)
+    _reject(kwargs, name, allowed=_UFUNC_KWARGS)
+    return fn(*inputs, **kwargs)
+
+
+def _reject(kwargs: dict, name: str, allowed: Any) -> None:
+    for key, value in kwargs.items():
+        if key in allowed:
+            continue
+        if key in ("casting", "order") and value in ("same_kind", "K"):
+            continue  # NumPy's defaults, passed explicitly by some callers
+        if key == "subok" and value is True:
+            continue
+        raise TypeError(f"{name}: the keyword {key}={value!r} is not supported for xgrad tensors")
+
+
+def _call_reduction(fname: str, inputs: tuple, kwargs: dict, name: str) -> Any:
+    axis = kwargs.pop("axis", 0)
+    keepdims = kwargs.pop("keepdims", False)
+    for key in ("dtype", "out", "initial", "where"):
+        value = kwargs.pop(key, None)
+        if value is not None and value is not _NO_VALUE and not (key == "where" and value is True):
+            raise TypeError(f"{name}: the keyword {key}= is not supported for xgrad tensors")
+    _reject(kwargs, name, allowed=())
+    return FUNCTIONS[fname](*inputs, axis=axis, keepdims=keepdims)
+
+
+# -- array functions ---------------------------------------------------------------------------
+def _no(name: str, **values: Any) -> None:
+    """Raise if any NumPy-only argument was given a non-default value."""
+    for key, value in values.items():
+        if value is not None and value is not _NO_VALUE:
+            raise TypeError(f"numpy.{name}: {key}= is not supported for xgrad tensors")
+
+
+def _reduction(fname: str) -> Callable[..., Any]:
+    def adapter(
+        a: Any,
+        axis: Any = None,
+        dtype: Any = None,
+        out: Any = None,
+        keepdims: Any = False,
+        initial: Any = None,
+        where: Any = None,
+    ) -> Any:
+        _no(fname, dtype=dtype, out=out, initial=initial, where=None if where is True else where)
+        return FUNCTIONS[fname](a, axis, bool(keepdims) if keepdims is not _NO_VALUE else False)
+
+    return adapter
+
+
+def _stat(fname: str) -> Callable[..., Any]:
+    def adapter(
+        a: Any,
+        axis: Any = None,
+        dtype: Any = None,
+        out: Any = None,
+        ddof: float = 0,
+        keepdims: Any = False,
+        *,
+        where: Any = None,
+        mean: Any = None,
+        correction: Any = None,
+    ) -> Any:
+        _no(fname, dtype=dtype, out=out, where=None if where is True else where, mean=mean)
+        if correction is not None and correction is not _NO_VALUE:
+            ddof = correction
+        keep = bool(keepdims) if keepdims is not _NO_VALUE else False
+        return FUNCTIONS[fname](a, axis, ddof, keep)
+
+    return adapter
+
+
+def _minmax(fname: str) -> Callable[..., Any]:
+    def adapter(
+        a: Any,
+        axis: Any = None,
+        out: Any = None,
+        keepdims: Any = False,
+        initial: Any = None,
+        where: Any = None,
+    ) -> Any:
+        _no(fname, out=out, initial=initial, where=None if where is True else where)
+        return FUNCTIONS[fname](a, axis, bool(keepdims) if keepdims is not _NO_VALUE else False)
+
+    return adapter
+
+
+def _cumulative(fname: str) -> Callable[..., Any]:
+    def adapter(a: Any, axis: Any = None, dtype: Any = None, out: Any = None) -> Any:
+        _no(fname, dtype=dtype, out=out)
+        return FUNCTIONS[fname](a, axis)
+
+    return adapter
+
+
+def _reshape(
+    a: Any, shape: Any = None, order: str = "C", *, newshape: Any = None, copy: Any = None
+) -> Any:
+    if order != "C":
+        raise TypeError("numpy.reshape: only order='C' is supported for xgrad tensors")
+    return FUNCTIONS["reshape"](a, shape if shape is not None else newshape)
+
+
+def _clip(
+    a: Any,
+    a_min: Any = _NO_VALUE,
+    a_max: Any = _NO_VALUE,
+    out: Any = None,
+    *,
+    min: Any = _NO_VALUE,
+    max: Any = _NO_VALUE,
+    **kwargs: Any,
+) -> Any:
+    lo = a_min if a_min is not _NO_VALUE else (None if min is _NO_VALUE else min)
+    hi = a_max if a_max is not _NO_VALUE else (None if max is _NO_VALUE else max)
+    return FUNCTIONS["clip"](a, lo, hi, out=out)
+
+
+def _concatenate(
+    arrays: Any, axis: Any = 0, out: Any = None, *, dtype: Any = None, casting: Any = "same_kind"
+) -> Any:
+    _no("concatenate", out=out, dtype=dtype)
+    return FUNCTIONS["concatenate"](arrays, axis)
+
+
+def _stack(
+    arrays: Any, axis: int = 0, out: Any = None, *, dtype: Any = None, casting: Any = "same_kind"
+) -> Any:
+    _no("stack", out=out, dtype=dtype)
+    return FUNCTIONS["stack"](arrays, axis)
+
+
+def _round(a: Any, decimals: int = 0, out: Any = None) -> Any:
+    _no("round", out=out)
+    return FUNCTIONS["round"](a, decimals)
+
+
+def _nondiff_axis(fname: str) -> Callable[..., Any]:
+    def adapter(
+        a: Any, axis: Any = None, out: Any = None, *, keepdims: Any = False, where: Any = None
+    ) -> Any:
+        _no(fname, out=out, where=None if where is True else where)
+        return FUNCTIONS[fname](a, axis, bool(keepdims) if keepdims is not _NO_VALUE else False)
+
+    return adapter
+
+
+def _argsort(
+    a: Any, axis: Any = -1, kind: Any = None, order: Any = None, *, stable: Any = None
+) -> Any:
+    _no("argsort", order=order)
+    return FUNCTIONS["argsort"](a, axis)
+
+
+def _shape(a: Any) -> tuple:
+    return tuple(a.shape)
+
+
+def _ndim(a: Any) -> int:
+    return len(a.shape)
+
+
+def _size(a: Any, axis: Any = None) -> int:
+    return a.size if axis is None else a.shape[axis]
+
+
+_FUNCTIONS: dict[Any, Callable[..., Any]] = {
+    np.sum: _reduction("sum"),
+    np.mean: _reduction("mean"),
+    np.prod: _reduction("prod"),
+    np.var: _stat("var"),
+    np.std: _stat("std"),
+    np.max: _minmax("max"),
+    np.min: _minmax("min"),
+    np.amax: _minmax("max"),
+    np.amin: _minmax("min"),
+    np.cumsum: _cumulative("cumsum"),
+    np.cumprod: _cumulative("cumprod"),
+    np.reshape: _reshape,
+    np.clip: _clip,
+    np.concatenate: _concatenate,
+    np.stack: _stack,
+    np.round: _round,
+    np.around: _round,
+    np.argmax: _nondiff_axis("argmax"),
+    np.argmin: _nondiff_axis("argmin"),
+    np.any: _nondiff_axis("any"),
+    np.all: _nondiff_axis("all"),
+    np.argsort: _argsort,
+    np.shape: _shape,
+    np.ndim: _ndim,
+    np.size: _size,
+}
+# NumPy functions whose signature matches the xgrad function of the same name
+for _name in (
+    "sinc",
+    "transpose",
+    "squeeze",
+    "expand_dims",
+    "broadcast_to",
+    "moveaxis",
+    "swapaxes",
+    "flip",
+    "roll",
+    "where",
+    "ravel",
+    "fix",
+    "isclose",
+    "allclose",
+    "array_equal",
+    "nonzero",
+    "count_nonzero",
+    "permute_dims",
+    "matrix_transpose",
+    "concat",
+    "cumulative_sum",
+    "cumulative_prod",
+    "astype",
+):
+    _np = getattr(np, _name, None)
+    if _np is not None and _name in FUNCTIONS and _np not in _FUNCTIONS:
+        _FUNCTIONS[_np] = FUNCTIONS[_name]
+
+_SUGGEST = {
+    "dot": "xgrad.matmul or the @ operator",
+    "copy": "tensor.copy() (a disconnected copy) or xgrad.positive (a graph node)",
+    "asarray": "tensor.data (on the numpy backend) or tensor.numpy()",
+}
+
+
+def array_function(func: Any, types: Any, args: tuple, kwargs: dict) -> Any:
+    """``Tensor.__array_function__``: ``np.sum(t)`` and friends."""
+    adapter = _FUNCTIONS.get(func)
+    if adapter is None:
+        name = getattr(func, "__name__", repr(func))
+        module = getattr(func, "__module__", "numpy") or "numpy"
+        raise _unsupported(f"{module}.{name}", _SUGGEST.get(name))
+    return adapter(*args, **kwargs)
+
+
+def register_function(numpy_func: Any, adapter: Callable[..., Any]) -> None:
+    """Add a NumPy function to the dispatch table (used by later op modules)."""
+    _FUNCTIONS[numpy_func] = adapter
+
+
+Tensor.__array_ufunc__ = _tensor_array_ufunc
+Tensor.__array_function__ = _tensor_array_function

@@ -1,0 +1,190 @@
+"""Install the Tensor's operators and array methods, each a one-line call into the op table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import _inplace
+from ._tensor import Tensor
+from .errors import NonDifferentiableError
+from .ops import FUNCTIONS as F
+from .ops import NONDIFF, OPS, apply1, apply2
+from .ops.nondiff import call_nondiff
+
+_add, _sub, _mul, _div, _pow, _matmul = (
+    OPS[n] for n in ("add", "subtract", "multiply", "divide", "power", "matmul")
+)
+_neg, _pos, _abs = OPS["negative"], OPS["positive"], OPS["absolute"]
+
+
+def _nd(name: str) -> Any:
+    nd = NONDIFF[name]
+
+    def forward(self: Tensor, other: Any) -> Any:
+        return call_nondiff(nd, (self, other), {})
+
+    def reflected(self: Tensor, other: Any) -> Any:
+        return call_nondiff(nd, (other, self), {})
+
+    return forward, reflected
+
+
+def _compare(name: str) -> Any:
+    nd = NONDIFF[name]
+
+    def method(self: Tensor, other: Any) -> Any:
+        try:
+            return call_nondiff(nd, (self, other), {})
+        except TypeError:
+            return NotImplemented
+
+    return method
+
+
+def _iop(op: Any) -> Any:
+    def method(self: Tensor, other: Any) -> Tensor:
+        _inplace.check_target(self, (self, other), op.name)
+        return _inplace.assign(self, apply2(op, self, other))
+
+    method.__name__ = f"__i{op.name}__"
+    return method
+
+
+def _inondiff(name: str) -> Any:
+    nd = NONDIFF[name]
+
+    def method(self: Tensor, other: Any) -> Tensor:
+        if not self._constant:
+            raise NonDifferentiableError(
+                f"{name} (in place) has no useful derivative; the tensor needs a gradient. "
+                "Apply it to the data or to a constant tensor instead."
+            )
+        _inplace.check_target(self, (self, other), name)
+        return _inplace.assign(self, call_nondiff(nd, (self, other), {}))
+
+    return method
+
+
+def _install() -> None:
+    T = Tensor
+    T.__add__ = lambda self, other: apply2(_add, self, other)
+    T.__radd__ = lambda self, other: apply2(_add, other, self)
+    T.__sub__ = lambda self, other: apply2(_sub, self, other)
+    T.__rsub__ = lambda self, other: apply2(_sub, other, self)
+    T.__mul__ = lambda self, other: apply2(_mul, self, other)
+    T.__rmul__ = lambda self, other: apply2(_mul, other, self)
+    T.__truediv__ = lambda self, other: apply2(_div, self, other)
+    T.__rtruediv__ = lambda self, other: apply2(_div, other, self)
+    T.__pow__ = lambda self, other, modulo=None: apply2(_pow, self, other)
+    T.__rpow__ = lambda self, other: apply2(_pow, other, self)
+    T.__matmul__ = lambda self, other: apply2(_matmul, self, other)
+    T.__rmatmul__ = lambda self, other: apply2(_matmul, other, self)
+    T.__neg__ = lambda self: apply1(_neg, self)
+    T.__pos__ = lambda self: apply1(_pos, self)
+    T.__abs__ = lambda self: apply1(_abs, self)
+    T.__floordiv__, T.__rfloordiv__ = _nd("floor_divide")
+    T.__mod__, T.__rmod__ = _nd("remainder")
+    T.__divmod__, T.__rdivmod__ = _nd("divmod")
+    T.__and__, T.__rand__ = _nd("bitwise_and")
+    T.__or__, T.__ror__ = _nd("bitwise_or")
+    T.__xor__, T.__rxor__ = _nd("bitwise_xor")
+    T.__invert__ = lambda self: call_nondiff(NONDIFF["bitwise_invert"], (self,), {})
+    T.__eq__ = _compare("equal")
+    T.__ne__ = _compare("not_equal")
+    T.__lt__ = _compare("less")
+    T.__le__ = _compare("less_equal")
+    T.__gt__ = _compare("greater")
+    T.__ge__ = _compare("greater_equal")
+    T.__iadd__ = _iop(_add)
+    T.__isub__ = _iop(_sub)
+    T.__imul__ = _iop(_mul)
+    T.__itruediv__ = _iop(_div)
+    T.__ipow__ = _iop(_pow)
+    T.__imatmul__ = _iop(_matmul)
+    T.__ifloordiv__ = _inondiff("floor_divide")
+    T.__imod__ = _inondiff("remainder")
+    T.__round__ = lambda self, ndigits=None: (
+        self.item().__round__()
+        if ndigits is None and self.size == 1
+        else F["round"](self, ndigits or 0)
+    )
+
+    # -- array methods ---------------------------------------------------------------------------
+    def reduction(name: str) -> Any:
+        fn = F[name]
+
+        def method(
+            self: Tensor, axis: Any = None, keepdims: bool = False, *, constant: bool | None = None
+        ) -> Tensor:
+            return fn(self, axis, keepdims, constant=constant)
+
+        method.__name__ = name
+        method.__doc__ = fn.__doc__
+        return method
+
+    for name in ("sum", "mean", "prod", "max", "min"):
+        setattr(T, name, reduction(name))
+
+    def var(
+        self: Tensor,
+        axis: Any = None,
+        ddof: float = 0,
+        keepdims: bool = False,
+        *,
+        constant: bool | None = None,
+    ) -> Tensor:
+        return F["var"](self, axis, ddof, keepdims, constant=constant)
+
+    def std(
+        self: Tensor,
+        axis: Any = None,
+        ddof: float = 0,
+        keepdims: bool = False,
+        *,
+        constant: bool | None = None,
+    ) -> Tensor:
+        return F["std"](self, axis, ddof, keepdims, constant=constant)
+
+    T.var, T.std = var, std
+    T.cumsum = lambda self, axis=None, *, constant=None: F["cumsum"](self, axis, constant=constant)
+    T.cumprod = lambda self, axis=None, *, constant=None: F["cumprod"](
+        self, axis, constant=constant
+    )
+    T.argmax = lambda self, axis=None, keepdims=False: F["argmax"](self, axis, keepdims)
+    T.argmin = lambda self, axis=None, keepdims=False: F["argmin"](self, axis, keepdims)
+    T.any = lambda self, axis=None, keepdims=False: F["any"](self, axis, keepdims)
+    T.all = lambda self, axis=None, keepdims=False: F["all"](self, axis, keepdims)
+    T.clip = lambda self, min=None, max=None, *, constant=None: F["clip"](
+        self, min, max, constant=constant
+    )
+
+    def reshape(self: Tensor, *newshape: Any, constant: bool | None = None) -> Tensor:
+        """``t.reshape(2, 3)`` or ``t.reshape((2, 3))``."""
+        if len(newshape) == 1 and not isinstance(newshape[0], int):
+            newshape = newshape[0]
+        return F["reshape"](self, newshape, constant=constant)
+
+    def transpose(self: Tensor, *axes: Any, constant: bool | None = None) -> Tensor:
+        """``t.transpose()``, ``t.transpose(1, 0, 2)`` or ``t.transpose((1, 0, 2))``."""
+        if len(axes) == 1 and not isinstance(axes[0], int):
+            axes = axes[0]
+        return F["transpose"](self, axes or None, constant=constant)
+
+    T.reshape = reshape
+    T.transpose = transpose
+    T.flatten = lambda self, *, constant=None: F["ravel"](self, constant=constant)
+    T.ravel = lambda self, *, constant=None: F["ravel"](self, constant=constant)
+    T.squeeze = lambda self, axis=None, *, constant=None: F["squeeze"](
+        self, axis, constant=constant
+    )
+    T.swapaxes = lambda self, axis1, axis2, *, constant=None: F["swapaxes"](
+        self, axis1, axis2, constant=constant
+    )
+    T.astype = lambda self, dtype, *, copy=True, constant=None: F["astype"](
+        self, dtype, copy=copy, constant=constant
+    )
+    T.T = property(lambda self: F["transpose"](self), doc="The axes reversed (a transpose).")
+    T.mT = property(lambda self: F["matrix_transpose"](self), doc="The last two axes swapped.")
+
+
+_install()

@@ -1,0 +1,405 @@
+"""The :class:`Tensor`: an array of one backend plus its place in the graph.
+
+The class is kept thin on purpose: its arithmetic operators and array methods are installed
+from the op table (:mod:`xgrad.ops`), and everything about gradients lives in the engine.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from . import _engine
+from . import backends as _backends
+from ._engine import STATE
+
+__all__ = ["Tensor", "make_tensor"]
+
+
+class Tensor:
+    """An array that records the operations applied to it, so derivatives can be computed.
+
+    Parameters
+    ----------
+    x : array_like
+        A number, a (nested) list, an array of any supported backend, or another tensor.
+    dtype : data-type, optional
+        Desired dtype (``"float32"``, ``float``, ``np.float64``, a backend dtype, ...).
+    constant : bool, optional
+        A constant never receives a gradient. Defaults to ``False`` for floating-point data
+        and ``True`` otherwise; integer and boolean tensors are always constant.
+    copy : bool, optional (default=True)
+        Copy the data. ``False`` copies only when needed.
+    ndmin : int, optional
+        Prepend size-1 axes until the tensor has at least this many dimensions.
+    backend : str, optional
+        ``"numpy"``, ``"cupy"`` or ``"array_api_strict"``; defaults to the data's own library
+        for backend arrays, otherwise to the selected backend (:func:`xgrad.use_backend`).
+    device : str or device, optional
+        ``"cpu"``, ``"cuda"``, ``"cuda:N"``, a backend device object. Creating a tensor with
+        an explicit ``backend``/``device`` is an explicit transfer.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> x = xg.Tensor([1.0, 2.0, 3.0])
+    >>> f = (x ** 2).sum()
+    >>> f.backward()
+    >>> x.grad
+    array([2., 4., 6.])
+    """
+
+    __slots__ = ("__weakref__", "_backend", "_base", "_constant", "_data", "_node")
+    __array_priority__ = 15.0
+    __hash__ = object.__hash__
+
+    def __init__(
+        self,
+        x: Any,
+        *,
+        dtype: Any = None,
+        constant: bool | None = None,
+        copy: bool = True,
+        ndmin: int = 0,
+        backend: Any = None,
+        device: Any = None,
+    ) -> None:
+        data, bk = to_backend_array(x, dtype=dtype, copy=copy, backend=backend, device=device)
+        if ndmin > len(data.shape):
+            data = bk.xp.reshape(data, (1,) * (ndmin - len(data.shape)) + tuple(data.shape))
+        self._data = data
+        self._backend = bk
+        self._node = None
+        self._base = None
+        self._constant = check_constant(constant, data, bk)
+
+    # -- graph state ---------------------------------------------------------------------------
+    def _leaf_or_node(self) -> Any:
+        """This tensor's graph node, creating its leaf node on first use."""
+        node = self._node
+        if node is None:
+            node = self._node = _engine.leaf_node(self._data, self._backend)
+        return node
+
+    @property
+    def data(self) -> Any:
+        """The underlying array of the tensor's backend (not a copy)."""
+        return self._data
+
+    @property
+    def grad(self) -> Any:
+        """d(terminal)/d(self) from the latest ``backward()``: an array of this tensor's backend
+        and device and shape, or ``None``. A Tensor after ``backward(create_graph=True)``."""
+        node = self._node
+        return None if node is None else node._grad
+
+    @property
+    def constant(self) -> bool:
+        """A constant tensor never receives a gradient."""
+        return self._constant
+
+    @property
+    def creator(self) -> Any:
+        """The graph node of the op that produced this tensor; ``None`` for leaves, constants,
+        and once ``backward()`` or ``clear_graph()`` consumed the graph."""
+        node = self._node
+        if node is None or node.op is None or node.parents is None:
+            return None
+        return node
+
+    @property
+    def backend(self) -> Any:
+        """The :class:`~xgrad.backends.Backend` this tensor's data belongs to."""
+        return self._backend
+
+    def backward(
+        self, grad: Any = None, *, retain_graph: bool = False, create_graph: bool = False
+    ) -> None:
+        """Compute the derivatives of this tensor with respect to every tensor in its graph.
+
+        Each non-constant tensor ``t`` that this tensor depends on gets ``t.grad`` =
+        d(self)/d(t). A non-scalar tensor behaves as if it was summed first (the seed is ones),
+        unless ``grad`` gives the seed (it must broadcast to this tensor's shape). Afterwards
+        the graph is consumed (its saved arrays freed) unless ``retain_graph=True``.
+
+        Parameters
+        ----------
+        grad : array_like, optional
+            d(terminal)/d(self); defaults to ones.
+        retain_graph : bool
+            Keep the graph so ``backward`` can run through it again.
+        create_graph : bool
+            Record the backward pass itself, making every ``.grad`` a Tensor that can be
+            differentiated again (higher-order derivatives). Implies ``retain_graph``.
+
+        Examples
+        --------
+        >>> import xgrad as xg
+        >>> x = xg.tensor(2.0)
+        >>> y = x ** 3
+        >>> y.backward(create_graph=True)
+        >>> x.grad            # 3 x**2
+        Tensor(12.)
+        >>> x.grad.backward()
+        >>> x.grad            # 6 x
+        array(12.)
+        """
+        if not STATE.enabled or self._constant:
+            return
+        seed = self._seed(grad, create_graph)
+        _engine.backward(self, seed, retain_graph=retain_graph, create_graph=create_graph)
+
+    def _seed(self, grad: Any, keep_tensor: bool) -> Any:
+        bk = self._backend
+        xp = bk.xp
+        data = self._data
+        if grad is None:
+            return xp.ones_like(data)
+        if isinstance(grad, Tensor):
+            if grad._backend is not bk:
+                raise _backends.mismatch_error(bk, grad._backend, "backward(grad)")
+            if keep_tensor:
+                if tuple(grad.shape) != tuple(self.shape):
+                    raise _seed_shape_error(grad.shape, self.shape)
+                return grad
+            grad = grad._data
+        if not isinstance(grad, bk.array_types):
+            other = _backends.backend_of(grad)
+            if other is not None:
+                raise _backends.mismatch_error(bk, other, "backward(grad)")
+            grad = bk.asarray(grad, device=bk.device_of(data))
+        if grad.dtype != data.dtype:
+            grad = xp.astype(grad, data.dtype)
+        shape = tuple(data.shape)
+        gshape = tuple(grad.shape)
+        if gshape != shape:
+            if _broadcast_shape(gshape, shape) != shape:
+                raise _seed_shape_error(gshape, shape)
+            grad = xp.broadcast_to(grad, shape)
+        return grad
+
+    def null_grad(self) -> Tensor:
+        """Set ``self.grad`` to ``None``; returns ``self``."""
+        node = self._node
+        if node is not None:
+            node._grad = None
+        return self
+
+    def clear_graph(self) -> None:
+        """Free the graph that produced this tensor without computing gradients."""
+        _engine.clear_graph(self._node)
+
+    # -- array attributes ---------------------------------------------------------------------
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(self._data.shape)
+
+    @property
+    def ndim(self) -> int:
+        return len(self._data.shape)
+
+    @property
+    def size(self) -> int:
+        return math.prod(self._data.shape)
+
+    @property
+    def dtype(self) -> Any:
+        return self._data.dtype
+
+    @property
+    def device(self) -> Any:
+        """The device the data lives on (a native device object of the backend)."""
+        return self._backend.device_of(self._data)
+
+    def __len__(self) -> int:
+        shape = self._data.shape
+        if not shape:
+            raise TypeError("len() of a 0-d tensor")
+        return shape[0]
+
+    # -- conversions ----------------------------------------------------------------------------
+    def item(self) -> int | float | bool:
+        """The single element as a Python number (a device-to-host copy on GPU backends)."""
+        if self.size != 1:
+            raise ValueError(
+                f"item() needs a tensor with exactly one element; this one has shape {self.shape}"
+            )
+        bk = self._backend
+        xp = bk.xp
+        d = xp.reshape(self._data, ())
+        if xp.isdtype(d.dtype, "bool"):
+            return bool(d)
+        if xp.isdtype(d.dtype, "integral"):
+            return int(d)
+        return float(d)
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __bool__(self) -> bool:
+        if self.size != 1:
+            raise ValueError(
+                "the truth value of a tensor with more than one element is ambiguous; "
+                "use xgrad.any(t) or xgrad.all(t)"
+            )
+        return bool(self.item())
+
+    def __index__(self) -> int:
+        xp = self._backend.xp
+        if not xp.isdtype(self._data.dtype, "integral"):
+            raise TypeError("only integer tensors can be used as an index")
+        return int(self.item())
+
+    def numpy(self) -> Any:
+        """An explicit copy of the data as a NumPy array in host memory (for plotting and
+        printing); a device-to-host transfer on GPU backends."""
+        return self._backend.to_host(self._data)
+
+    def tolist(self) -> Any:
+        """The data as nested Python lists (a host copy)."""
+        return self.numpy().tolist()
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> Any:
+        bk = self._backend
+        if bk.name != "numpy":
+            raise TypeError(
+                f"this tensor lives on the {bk.name!r} backend "
+                f"(device {bk.device_str(self.device)!r}); xgrad never copies it to host memory "
+                "implicitly. Call tensor.numpy() for an explicit host copy."
+            )
+        data = self._data
+        if dtype is not None and data.dtype != dtype:
+            return data.astype(dtype)
+        if copy:
+            return data.copy()
+        return data
+
+    def copy(self, *, constant: bool | None = None) -> Tensor:
+        """A copy of the data and of the gradient, disconnected from the graph (as MyGrad)."""
+        bk = self._backend
+        xp = bk.xp
+        out = Tensor.__new__(Tensor)
+        out._data = xp.asarray(self._data, copy=True)
+        out._backend = bk
+        out._node = None
+        out._base = None
+        out._constant = (
+            self._constant if constant is None else check_constant(constant, out._data, bk)
+        )
+        g = self.grad
+        if g is not None and not out._constant:
+            g = g._data if isinstance(g, Tensor) else g
+            out._leaf_or_node()._grad = xp.asarray(g, copy=True)
+        return out
+
+    def __copy__(self) -> Tensor:
+        return self.copy()
+
+    def __deepcopy__(self, memo: dict) -> Tensor:
+        return self.copy()
+
+    def __reduce__(self) -> tuple:
+        return (_rebuild, (self.numpy(), self._constant, self._backend.name))
+
+    def __repr__(self) -> str:
+        bk = self._backend
+        r = bk.repr_array(self._data)
+        if r.startswith("array("):
+            r = "Tensor(" + r[6:].replace("\n", "\n ")
+        if bk.name != "numpy":
+            r = f"{r[:-1]}, backend={bk.name!r}, device={bk.device_str(self.device)!r})"
+        return r
+
+    def __str__(self) -> str:
+        return self.__repr__()
+
+    # NumPy's __array_ufunc__ and __array_function__ are installed by xgrad._interop.
+
+
+def _rebuild(host: Any, constant: bool, backend: str) -> Tensor:
+    return Tensor(host, constant=constant, backend=backend)
+
+
+_new = object.__new__
+
+
+def make_tensor(data: Any, backend: Any, node: Any, constant: bool) -> Tensor:
+    """Build a tensor around an array without any checks (the ops' hot path)."""
+    t = _new(Tensor)
+    t._data = data
+    t._backend = backend
+    t._node = node
+    t._constant = constant
+    t._base = None
+    return t
+
+
+def to_backend_array(
+    x: Any, *, dtype: Any = None, copy: bool | None = True, backend: Any = None, device: Any = None
+) -> tuple[Any, Any]:
+    """``x`` as an array of the right backend and device: the data of a new tensor.
+
+    Arrays of a backend stay on it unless ``backend``/``device`` say otherwise, in which case
+    they are copied there (an explicit transfer). Host data (numbers, lists, NumPy arrays) goes
+    to the selected backend.
+    """
+    if isinstance(x, Tensor):
+        src = x._backend
+        data = x._data
+    else:
+        src = _backends.backend_of(x)
+        data = x
+    if backend is None and device is None and src is not None:
+        bk, dev = src, src.device_of(data)
+    else:
+        bk, dev = _backends.resolve(backend, device)
+        if src is not None and src is not bk:
+            data = src.to_host(data)  # the explicit cross-library transfer asked for
+    dt = bk.dtype(dtype) if dtype is not None else None
+    arr = bk.asarray(data, dtype=dt, device=dev, copy=None if copy is False else copy)
+    if arr.__class__ is not bk.array_type:
+        arr = bk.fix_result(arr)
+    return arr, bk
+
+
+def check_constant(constant: bool | None, data: Any, bk: Any) -> bool:
+    """Resolve the ``constant`` flag of a new tensor: integer and boolean data is constant."""
+    is_float = bk.xp.isdtype(data.dtype, "real floating")
+    if constant is None:
+        return not is_float
+    if not constant and not is_float:
+        raise ValueError(
+            f"a tensor of dtype {data.dtype} cannot be differentiated: integer and boolean "
+            "tensors are always constant. Use floating-point data (e.g. dtype=float) for "
+            "constant=False."
+        )
+    return bool(constant)
+
+
+def _broadcast_shape(a: tuple, b: tuple) -> tuple | None:
+    n = max(len(a), len(b))
+    a = (1,) * (n - len(a)) + tuple(a)
+    b = (1,) * (n - len(b)) + tuple(b)
+    out = []
+    for i, j in zip(a, b, strict=True):
+        if i == j or j == 1:
+            out.append(i)
+        elif i == 1:
+            out.append(j)
+        else:
+            return None
+    return tuple(out)
+
+
+def _seed_shape_error(gshape: tuple, shape: tuple) -> ValueError:
+    return ValueError(
+        f"backward(grad): grad has shape {tuple(gshape)}, which does not broadcast to the "
+        f"tensor's shape {tuple(shape)}; pass a gradient of shape {tuple(shape)} "
+        "(or one that broadcasts to it)"
+    )
+
+
+_engine.make_tensor = make_tensor

@@ -1,0 +1,83 @@
+"""Explicit, differentiable moves between devices and backends (``Tensor.to_device``).
+
+The only way data crosses from one device or library to another. The gradient of a move is
+the reverse move, so ``x.to_device("cuda")`` used in a loss gives ``x.grad`` on ``x``'s own
+device.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import backends as _backends
+from ._engine import STATE, Node
+from ._tensor import Tensor, make_tensor
+from .ops._core import Op
+
+__all__ = ["to_device", "transfer"]
+
+
+def transfer(data: Any, src: Any, dst: Any, device: Any) -> Any:
+    """Copy ``data`` (an array of backend ``src``) to ``device`` of backend ``dst``."""
+    if src is dst:
+        if src.device_of(data) == device:
+            return data
+        return dst.to_device(data, device)
+    return dst.asarray(src.to_host(data), device=device)
+
+
+def _target(x: Tensor, device: Any, backend: Any) -> tuple[Any, Any]:
+    if backend is not None:
+        bk = _backends.load(backend)
+        return bk, bk.parse_device(device)
+    src = x._backend
+    try:
+        return src, src.parse_device(device)
+    except (ValueError, TypeError):
+        return _backends._select(None, device, None)
+
+
+def _move_back(xp: Any, g: Any, *, src: tuple, dst: tuple) -> Any:
+    if isinstance(g, Tensor):  # create_graph: the reverse move is itself differentiable
+        return to_device(g, src[1], backend=src[0])
+    return transfer(g, dst[0], src[0], src[1])
+
+
+TO_DEVICE = Op(
+    "to_device",
+    ("x",),
+    "asarray",
+    (_move_back,),
+    kind="transfer",
+    doc="an explicit copy to another device or backend",
+)
+
+
+def to_device(x: Any, device: Any, *, backend: Any = None) -> Tensor:
+    """Copy ``x`` to ``device`` (``"cpu"``, ``"cuda"``, ``"cuda:1"``, a device object), on
+    another backend if needed; differentiable (the gradient is moved back).
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> x = xg.tensor([1.0, 2.0])
+    >>> y = x.to_device("device1", backend="array_api_strict")
+    >>> (y * y).sum().backward()
+    >>> x.grad          # back on x's device, as a NumPy array
+    array([2., 4.])
+    """
+    if not isinstance(x, Tensor):
+        x = Tensor(x, copy=False)
+    src, src_dev = x._backend, x.device
+    dst, dst_dev = _target(x, device, backend)
+    data = transfer(x._data, src, dst, dst_dev)
+    if x._constant or not STATE.enabled:
+        return make_tensor(data, dst, None, x._constant)
+    parent = x._leaf_or_node()
+    parent._grad = None
+    params = {"src": (src, src_dev), "dst": (dst, dst_dev)}
+    node = Node(TO_DEVICE, (parent,), (), params, dst, data)
+    return make_tensor(data, dst, node, False)
+
+
+Tensor.to_device = lambda self, device, *, backend=None: to_device(self, device, backend=backend)

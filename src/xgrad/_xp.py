@@ -1,0 +1,161 @@
+"""xgrad as an array-API namespace over tensors: what derivative rules see as ``xp`` during
+``backward(create_graph=True)``.
+
+Rules call ``xp.cos(x)``, ``xp.where(m, g, 0.0)``, ``xp.sum(g, axis=...)``; with ``xp`` bound
+here and tensors for ``g`` and the saved values, each of those calls is an ordinary recorded op,
+so the backward pass is itself a graph and can be differentiated again. Non-differentiable
+functions (``sign``, comparisons, ``argmax``) return plain arrays here and never raise: inside
+a derivative rule their zero derivative is exactly right.
+"""
+
+from __future__ import annotations
+
+import types
+from typing import Any
+
+from . import _creation
+from ._tensor import Tensor
+from .ops import FUNCTIONS, NONDIFF
+from .ops.nondiff import call_nondiff
+
+__all__ = ["namespace"]
+
+
+def _nondiff(name: str) -> Any:
+    nd = NONDIFF[name]
+
+    def fn(*args: Any, **kwargs: Any) -> Any:
+        return call_nondiff(nd, args, kwargs, check=False)
+
+    fn.__name__ = name
+    return fn
+
+
+def _like(name: str) -> Any:
+    maker = getattr(_creation, name)
+
+    def fn(x: Any, *args: Any, dtype: Any = None, device: Any = None, **kw: Any) -> Tensor:
+        return maker(x, *args, dtype=dtype, constant=True, **kw)
+
+    return fn
+
+
+def _create(name: str) -> Any:
+    maker = getattr(_creation, name)
+
+    def fn(*args: Any, dtype: Any = None, device: Any = None, **kw: Any) -> Tensor:
+        backend = None
+        if device is not None:
+            from . import backends
+
+            backend = _backend_of_device(device, backends)
+        return maker(*args, dtype=dtype, constant=True, backend=backend, device=device, **kw)
+
+    return fn
+
+
+def _backend_of_device(device: Any, backends: Any) -> Any:
+    for bk in backends._loaded.values():
+        try:
+            if bk.parse_device(device) == device:
+                return bk
+        except (ValueError, TypeError):
+            continue
+    return None
+
+
+def _asarray(x: Any, dtype: Any = None, device: Any = None, copy: Any = None) -> Any:
+    if isinstance(x, Tensor):
+        return x if dtype is None else x.astype(dtype)
+    return x
+
+
+def _cumulative(name: str) -> Any:
+    fn = FUNCTIONS[name]
+
+    def cumulative(
+        x: Tensor, axis: int | None = None, dtype: Any = None, include_initial: bool = False
+    ) -> Tensor:
+        out = fn(x, axis)
+        if include_initial:
+            ax = 0 if axis is None else axis
+            shape = list(out.shape)
+            shape[ax] = 1
+            first = _creation.full_like(
+                out, 0.0 if name == "cumsum" else 1.0, shape=shape, constant=True
+            )
+            out = FUNCTIONS["concatenate"]([first, out], axis=ax)
+        return out
+
+    return cumulative
+
+
+def _var(name: str) -> Any:
+    fn = FUNCTIONS[name]
+
+    def stat(
+        x: Tensor, axis: Any = None, correction: float = 0.0, keepdims: bool = False
+    ) -> Tensor:
+        return fn(x, axis, correction, keepdims)
+
+    return stat
+
+
+_DTYPE_NAMES = (
+    "bool",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "float32",
+    "float64",
+)
+
+
+def _build(bk: Any) -> types.SimpleNamespace:
+    ns: dict[str, Any] = {}
+    for name, fn in FUNCTIONS.items():
+        ns[name] = fn
+    for name in NONDIFF:
+        ns[name] = _nondiff(name)
+    ns.update(
+        cumulative_sum=_cumulative("cumsum"),
+        cumulative_prod=_cumulative("cumprod"),
+        var=_var("var"),
+        std=_var("std"),
+        asarray=_asarray,
+        zeros_like=_like("zeros_like"),
+        ones_like=_like("ones_like"),
+        full_like=_like("full_like"),
+        empty_like=_like("empty_like"),
+        arange=_create("arange"),
+        zeros=_create("zeros"),
+        ones=_create("ones"),
+        full=_create("full"),
+        eye=_create("eye"),
+        linspace=_create("linspace"),
+    )
+    xp = bk.xp
+    for name in _DTYPE_NAMES:
+        if hasattr(xp, name):
+            ns[name] = getattr(xp, name)
+    for name in ("isdtype", "finfo", "iinfo", "e", "pi", "inf", "nan"):
+        if hasattr(xp, name):
+            ns[name] = getattr(xp, name)
+    ns["backend"] = bk
+    return types.SimpleNamespace(**ns)
+
+
+_cache: dict[Any, types.SimpleNamespace] = {}
+
+
+def namespace(bk: Any) -> types.SimpleNamespace:
+    """The tensor namespace for backend ``bk`` (its dtypes are ``bk``'s)."""
+    ns = _cache.get(bk)
+    if ns is None:
+        ns = _cache[bk] = _build(bk)
+    return ns

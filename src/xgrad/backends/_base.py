@@ -1,0 +1,135 @@
+"""The interface every backend binding implements.
+
+A backend is a namespace that follows the Python array API standard (``xp``) plus the few
+things the standard leaves out and autodiff needs: device parsing, explicit host transfers,
+scatter-add for index gradients and, where the library has them, read-only arrays.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class Backend:
+    """One array library xgrad can run on.
+
+    Instances are singletons (one per name), so ``a._backend is b._backend`` is the check that
+    two tensors live in the same library.
+
+    Attributes
+    ----------
+    name : str
+        Registry name: ``"numpy"``, ``"cupy"`` or ``"array_api_strict"``.
+    xp : module
+        The array-API namespace every op and derivative rule is written against.
+    array_types : tuple of type
+        The library's array types; ``isinstance(obj, array_types)`` tells xgrad an object is
+        this library's array.
+    array_type : type
+        The type of the arrays its functions return; anything else a function returns (NumPy
+        scalars from 0-d operations) goes through :meth:`fix_result`.
+    multi_device : bool
+        Whether arrays of this library can live on different devices, so that ops must check
+        that their inputs share one.
+    has_readonly : bool
+        Whether arrays can be made read-only (the memory guard uses this).
+    """
+
+    name: str = ""
+    xp: Any = None
+    array_types: tuple[type, ...] = ()
+    array_type: type = object
+    multi_device: bool = False
+    has_readonly: bool = False
+
+    def __repr__(self) -> str:
+        return f"<xgrad backend {self.name!r}>"
+
+    # -- devices -------------------------------------------------------------------------------
+    def default_device(self) -> Any:
+        raise NotImplementedError  # pragma: no cover - every binding overrides
+
+    def parse_device(self, spec: Any) -> Any:
+        """Turn ``"cpu"``, ``"cuda:1"``, a native device object or ``None`` into the native
+        device object; raise ``ValueError`` saying which devices exist otherwise."""
+        raise NotImplementedError  # pragma: no cover
+
+    def claims_device(self, spec: Any) -> bool:
+        """Whether ``spec`` names a device of this backend (used to pick a backend from
+        ``device=`` alone, e.g. ``device="cuda"`` selects CuPy)."""
+        try:
+            self.parse_device(spec)
+        except (ValueError, TypeError):
+            return False
+        return True
+
+    def device_of(self, arr: Any) -> Any:
+        return arr.device
+
+    def device_str(self, device: Any) -> str:
+        """A short human-readable name for a device (``"cpu"``, ``"cuda:0"``, ``"device1"``)."""
+        return str(device)
+
+    def devices(self) -> list[Any]:
+        """Every device this backend can place arrays on."""
+        return [self.default_device()]
+
+    # -- data ----------------------------------------------------------------------------------
+    def asarray(self, obj: Any, dtype: Any = None, device: Any = None, copy: bool | None = None):
+        """Create an array of this backend from host data (scalars, lists, NumPy arrays) or from
+        an array that already belongs to this backend."""
+        raise NotImplementedError  # pragma: no cover
+
+    def create(self, name: str, *args: Any, device: Any = None, **kwargs: Any) -> Any:
+        """Call the namespace's creation function ``name`` (``zeros``, ``arange``, ...) on
+        ``device``."""
+        return getattr(self.xp, name)(*args, device=device, **kwargs)
+
+    def fix_result(self, out: Any) -> Any:
+        """Turn a function result that is not an ``array_type`` (a NumPy scalar) into one."""
+        return self.xp.asarray(out)
+
+    def to_host(self, arr: Any):
+        """An explicit copy of ``arr`` as a NumPy array in host memory."""
+        raise NotImplementedError  # pragma: no cover
+
+    def repr_array(self, arr: Any) -> str:
+        """NumPy's ``repr`` of a host copy of ``arr`` (``"array([1., 2.])"``)."""
+        import numpy as np
+
+        return repr(np.asarray(self.to_host(arr)))
+
+    def to_device(self, arr: Any, device: Any):
+        """Move ``arr`` to another device of the same backend (an explicit transfer)."""
+        from array_api_compat import to_device
+
+        return to_device(arr, device)
+
+    def dtype(self, spec: Any) -> Any:
+        """The backend's dtype object for ``spec`` (a name, a Python type, a NumPy dtype or a
+        backend dtype)."""
+        raise NotImplementedError  # pragma: no cover
+
+    def version(self) -> str:
+        return "unknown"
+
+    # -- autodiff needs beyond the standard ------------------------------------------------------
+    def scatter_add(self, target: Any, index: Any, values: Any):
+        """``target[index] += values`` with repeated indices accumulating, in place; returns
+        ``target``. The array API has no scatter-add, so each binding supplies one."""
+        raise NotImplementedError  # pragma: no cover
+
+    def owned(self, arr: Any) -> Any:
+        """Return ``arr`` if the caller may mutate it in place, otherwise a writable copy.
+
+        Broadcast views (from ``broadcast_to``) are read-only in NumPy; gradients handed to
+        users must be ordinary writable arrays."""
+        return arr
+
+    def set_readonly(self, arr: Any) -> bool:
+        """Make ``arr`` read-only; return whether it was writable before. Backends without
+        read-only arrays return ``False`` and do nothing."""
+        return False
+
+    def set_writable(self, arr: Any) -> None:
+        """Undo :meth:`set_readonly`."""

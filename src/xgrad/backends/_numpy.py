@@ -1,0 +1,78 @@
+"""The NumPy (CPU) backend binding."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import array_api_compat.numpy as xp_numpy
+import numpy as np
+
+from ._base import Backend
+from ._dtypes import check_dtype_supported
+
+
+class NumpyBackend(Backend):
+    name = "numpy"
+    xp = xp_numpy
+    array_types = (np.ndarray, np.generic)
+    array_type = np.ndarray
+    multi_device = False
+    has_readonly = True
+
+    def default_device(self) -> str:
+        return "cpu"
+
+    def parse_device(self, spec: Any) -> str:
+        if spec is None or spec == "cpu":
+            return "cpu"
+        raise ValueError(
+            f"the numpy backend has one device, 'cpu'; got device={spec!r}. "
+            "For a GPU use backend='cupy' (device='cuda' or 'cuda:N')."
+        )
+
+    def device_of(self, arr: Any) -> str:
+        return "cpu"
+
+    def asarray(self, obj: Any, dtype: Any = None, device: Any = None, copy: bool | None = None):
+        self.parse_device(device)
+        arr = np.array(obj, dtype=dtype, copy=copy) if copy is not None else np.asarray(obj, dtype)
+        check_dtype_supported(arr.dtype)
+        return arr
+
+    def fix_result(self, out: Any) -> np.ndarray:
+        return np.asarray(out)
+
+    def repr_array(self, arr: Any) -> str:
+        return repr(arr)
+
+    def to_host(self, arr: Any) -> np.ndarray:
+        return np.array(arr, copy=True)
+
+    def to_device(self, arr: Any, device: Any) -> np.ndarray:
+        self.parse_device(device)
+        return np.array(arr, copy=True)
+
+    def dtype(self, spec: Any) -> np.dtype:
+        return np.dtype(spec)
+
+    def version(self) -> str:
+        return np.__version__
+
+    def scatter_add(self, target: np.ndarray, index: Any, values: Any) -> np.ndarray:
+        np.add.at(target, index, values)
+        return target
+
+    def owned(self, arr: Any) -> Any:
+        if type(arr) is np.ndarray and arr.flags.writeable:
+            return arr
+        return np.array(arr, copy=True)
+
+    def set_readonly(self, arr: Any) -> bool:
+        flags = arr.flags
+        was = flags.writeable
+        if was:
+            flags.writeable = False
+        return was
+
+    def set_writable(self, arr: Any) -> None:
+        arr.flags.writeable = True

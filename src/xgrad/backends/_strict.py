@@ -1,0 +1,103 @@
+"""The ``array_api_strict`` backend binding.
+
+``array_api_strict`` is the reference implementation of the array API standard: it rejects
+anything outside the standard and has extra "devices" (``device1``, ``device2``) whose arrays
+refuse to be converted to NumPy. Running the whole suite on ``device1`` proves on a CPU that
+xgrad's ops and derivative rules use only the standard and never touch host memory.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import array_api_strict as xps
+import numpy as np
+from array_api_strict._array_object import Array as _StrictArray
+
+from ._base import Backend
+from ._dtypes import check_dtype_supported
+from ._scatter import scatter_add_generic
+
+_DEVICE_NAMES = ("CPU_DEVICE", "device1", "device2")
+
+
+class StrictBackend(Backend):
+    name = "array_api_strict"
+    xp = xps
+    array_types = (_StrictArray,)
+    array_type = _StrictArray
+    multi_device = True
+    has_readonly = False
+
+    def default_device(self) -> Any:
+        return xps.Device()
+
+    def parse_device(self, spec: Any) -> Any:
+        if spec is None or spec == "cpu":
+            return xps.Device()
+        if isinstance(spec, xps.Device):
+            return spec
+        if isinstance(spec, str) and spec in _DEVICE_NAMES:
+            return xps.Device(spec)
+        raise ValueError(
+            f"array_api_strict has the devices 'cpu' (CPU_DEVICE), 'device1' and 'device2'; "
+            f"got device={spec!r}."
+        )
+
+    def claims_device(self, spec: Any) -> bool:
+        # "cpu" is claimed by NumPy; only strict's own devices select this backend by themselves.
+        return isinstance(spec, xps.Device) or (
+            isinstance(spec, str) and spec in ("device1", "device2", "CPU_DEVICE")
+        )
+
+    def device_str(self, device: Any) -> str:
+        name = device._device  # the standard gives devices no name; strict stores it here
+        return "cpu" if name == "CPU_DEVICE" else name
+
+    def devices(self) -> list[Any]:
+        return [xps.Device(n) for n in _DEVICE_NAMES]
+
+    def asarray(self, obj: Any, dtype: Any = None, device: Any = None, copy: bool | None = None):
+        device = self.parse_device(device)
+        if isinstance(obj, _StrictArray):
+            if obj.device != device:
+                obj = xps.asarray(obj, device=device, copy=True)
+                copy = False
+            return xps.asarray(obj, dtype=dtype, copy=copy)
+        host = np.asarray(obj)
+        check_dtype_supported(host.dtype)
+        return xps.asarray(host, dtype=dtype, device=device, copy=copy)
+
+    def to_host(self, arr: Any) -> np.ndarray:
+        on_cpu = xps.asarray(arr, device=xps.Device(), copy=True)
+        return np.asarray(on_cpu)
+
+    def dtype(self, spec: Any) -> Any:
+        if spec in _STRICT_DTYPES:
+            return spec
+        name = np.dtype(spec).name
+        try:
+            return getattr(xps, name)
+        except AttributeError:
+            raise TypeError(f"array_api_strict has no dtype {name!r}") from None
+
+    def version(self) -> str:
+        return xps.__version__
+
+    def scatter_add(self, target: Any, index: Any, values: Any) -> Any:
+        return scatter_add_generic(self.xp, target, index, values)
+
+
+_STRICT_DTYPES = (
+    xps.bool,
+    xps.int8,
+    xps.int16,
+    xps.int32,
+    xps.int64,
+    xps.uint8,
+    xps.uint16,
+    xps.uint32,
+    xps.uint64,
+    xps.float32,
+    xps.float64,
+)

@@ -1,0 +1,42 @@
+"""Exceptions raised by xgrad.
+
+Every error says what was wrong and what to do instead. They subclass the built-in exception
+a NumPy user would expect (``ValueError``, ``TypeError``, ``RuntimeError``), so existing
+``except`` clauses keep working.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BackendMismatchError",
+    "BackendUnavailableError",
+    "DeviceMismatchError",
+    "DisconnectedGradientError",
+    "GraphConsumedError",
+    "NonDifferentiableError",
+]
+
+
+class BackendUnavailableError(RuntimeError):
+    """A known backend was asked for, but it cannot run here (not installed, or no GPU)."""
+
+
+class BackendMismatchError(ValueError):
+    """Arrays or tensors of two different backends were combined in one operation."""
+
+
+class DeviceMismatchError(ValueError):
+    """Tensors on two different devices were combined in one operation."""
+
+
+class NonDifferentiableError(ValueError):
+    """A non-differentiable function was applied to a tensor that needs a gradient."""
+
+
+class GraphConsumedError(RuntimeError):
+    """``backward()`` reached a part of the graph that an earlier ``backward()`` freed."""
+
+
+class DisconnectedGradientError(ValueError):
+    """A function transformed by :mod:`xgrad.func` returned a value that does not depend on
+    the argument being differentiated (for example, it called ``float()`` or ``.data``)."""

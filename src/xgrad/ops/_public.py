@@ -1,0 +1,168 @@
+"""Helpers that turn op-table rows into NumPy-style public functions."""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Sequence
+from typing import Any
+
+from .. import backends as _backends
+from .._engine import STATE
+from .._tensor import Tensor
+from ._core import OPS, Op, apply, apply1, apply2
+
+
+def as_tensor_input(x: Any) -> Any:
+    """Tensors and backend arrays pass; lists and scalars become arrays of the selected backend
+    (functions that need ``.ndim`` call this)."""
+    if isinstance(x, Tensor) or _backends.backend_of(x) is not None:
+        return x
+    bk, dev = _backends.current()
+    return bk.asarray(x, device=dev)
+
+
+def ndim_of(x: Any) -> int:
+    return len(x.shape)
+
+
+def norm_axis(axis: Any, ndim: int, name: str = "axis") -> int:
+    """One axis, negative values counted from the end; ``ValueError`` when out of range."""
+    try:
+        a = operator.index(axis)
+    except TypeError:
+        raise TypeError(f"{name} must be an integer, got {axis!r}") from None
+    if not -ndim <= a < max(ndim, 1) or (ndim == 0 and a not in (0, -1)):
+        raise ValueError(f"{name} {a} is out of bounds for an array of dimension {ndim}")
+    return a % ndim if ndim else 0
+
+
+def norm_axes(axis: Any, ndim: int) -> tuple[int, ...] | None:
+    """``None`` or a sorted tuple of distinct non-negative axes."""
+    if axis is None:
+        return None
+    if isinstance(axis, (tuple, list)):
+        axes = tuple(norm_axis(a, ndim) for a in axis)
+    else:
+        axes = (norm_axis(axis, ndim),)
+    if len(set(axes)) != len(axes):
+        raise ValueError(f"repeated axis in {axis!r}")
+    return tuple(sorted(axes))
+
+
+def constant_result(out: Tensor) -> Tensor:
+    """Mark a freshly made result constant (``constant=True`` on a function)."""
+    out._constant = True
+    out._node = None
+    return out
+
+
+def run(op: Op, args: Sequence[Any], params: dict | None, constant: bool | None) -> Tensor:
+    """Apply ``op``; ``constant=True`` computes without recording a graph."""
+    if constant:
+        prev = STATE.enabled
+        STATE.enabled = False
+        try:
+            out = apply(op, args, params)
+        finally:
+            STATE.enabled = prev
+        return constant_result(out)
+    if constant is False:
+        out = apply(op, args, params)
+        if out._constant:
+            raise ValueError(
+                f"{op.name}(..., constant=False): every input is constant, so the result "
+                "cannot be differentiated; make an input a non-constant tensor"
+            )
+        return out
+    return apply(op, args, params)
+
+
+def ufunc_call(
+    op: Op, args: tuple, out: Any, where: Any, dtype: Any, constant: bool | None
+) -> Tensor:
+    """The NumPy-ufunc keywords ``out=``, ``where=``, ``dtype=`` and ``constant=``."""
+    from .. import _inplace
+
+    if isinstance(out, tuple):
+        if len(out) != 1:
+            raise ValueError(f"{op.name}: expected one output, got out={out!r}")
+        (out,) = out
+    if out is not None and not isinstance(out, Tensor):
+        raise TypeError(
+            f"{op.name}(..., out=...): out must be an xgrad Tensor (it is updated in place, "
+            f"as a graph node); got {type(out).__name__}"
+        )
+    if dtype is not None:
+        args = tuple(a.astype(dtype) if isinstance(a, Tensor) else a for a in args)
+    if out is not None:
+        _inplace.check_target(out, args, op.name)
+    result = run(op, args, None, constant)
+    if where is not True:
+        fill = out if out is not None else _zeros_for(result)
+        result = run(OPS["where"], (where, result, fill), None, constant)
+    if out is not None:
+        return _inplace.assign(out, result)
+    return result
+
+
+def _zeros_for(t: Tensor) -> Any:
+    xp = t._backend.xp
+    return xp.zeros_like(t._data)
+
+
+def unary_function(op: Op) -> Any:
+    def fn(
+        x: Any,
+        out: Any = None,
+        *,
+        where: Any = True,
+        dtype: Any = None,
+        constant: bool | None = None,
+    ) -> Tensor:
+        if out is None and where is True and dtype is None and constant is None:
+            return apply1(op, x)
+        return ufunc_call(op, (x,), out, where, dtype, constant)
+
+    return _named(fn, op)
+
+
+def binary_function(op: Op) -> Any:
+    def fn(
+        x1: Any,
+        x2: Any,
+        out: Any = None,
+        *,
+        where: Any = True,
+        dtype: Any = None,
+        constant: bool | None = None,
+    ) -> Tensor:
+        if out is None and where is True and dtype is None and constant is None:
+            return apply2(op, x1, x2)
+        return ufunc_call(op, (x1, x2), out, where, dtype, constant)
+
+    return _named(fn, op)
+
+
+def _named(fn: Any, op: Op) -> Any:
+    fn.__name__ = fn.__qualname__ = op.name
+    fn.__module__ = "xgrad"
+    fn.__doc__ = _doc(op)
+    fn._xgrad_op = op
+    return fn
+
+
+def _doc(op: Op) -> str:
+    args = ", ".join(op.inputs)
+    what = op.doc or op.name
+    return (
+        f"{op.name}({args}): {what}.\n\n"
+        "Elementwise, with NumPy broadcasting and type promotion (Python scalars are weak).\n"
+        "Differentiable: returns a Tensor recorded in the graph.\n\n"
+        "Parameters\n----------\n"
+        + "".join(f"{n} : Tensor, array or number\n" for n in op.inputs)
+        + "out : Tensor, optional\n    Updated in place (a graph node, as in MyGrad).\n"
+        "where : array of bool, optional\n    Compute only where true; elsewhere the result "
+        "keeps ``out``'s values (zeros without ``out``).\n"
+        "dtype : data-type, optional\n    Cast the inputs first.\n"
+        "constant : bool, optional\n    ``True`` gives a constant result (no graph).\n"
+    )

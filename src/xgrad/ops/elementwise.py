@@ -1,0 +1,256 @@
+"""Elementwise ops: one row each, forward with ``xp`` and one derivative rule per input.
+
+Rules follow IEEE arithmetic: the derivative of ``sqrt`` at 0 is ``inf``, of ``log`` at 0 is
+``-inf``, with NumPy's warnings and never an exception. At kinks the rule picks the 0
+subgradient (``abs`` and ``relu`` at 0; ``maximum``/``minimum`` at a tie; ``clip`` at a bound).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ._core import Op, register
+
+LN2 = math.log(2.0)
+LN10 = math.log(10.0)
+PI = math.pi
+_PY_NUMBER = (int, float)
+
+
+def unary(name: str, vjp: Any, impl: Any = None, *aliases: str, doc: str = "") -> Op:
+    """Register a one-input elementwise op; ``impl`` defaults to ``xp.<name>``."""
+    return register(Op(name, ("x",), impl or name, (vjp,), doc=doc), *aliases)
+
+
+def binary(name: str, vjp_a: Any, vjp_b: Any, impl: Any = None, *aliases: str, doc: str = ""):
+    """Register a two-input elementwise op (broadcasting; the engine un-broadcasts)."""
+    return register(Op(name, ("a", "b"), impl or name, (vjp_a, vjp_b), doc=doc), *aliases)
+
+
+# -- forward helpers for functions the array API standard does not have ------------------------
+def _fallback(name: str, generic: Any) -> Any:
+    """Use ``xp.<name>`` where the backend has it (NumPy, CuPy), else the generic formula."""
+
+    def impl(xp: Any, x: Any) -> Any:
+        fn = getattr(xp, name, None)
+        return fn(x) if fn is not None else generic(xp, x)
+
+    return impl
+
+
+def _safe_recip(xp: Any, x: Any) -> Any:
+    """1/x with x == 0 replaced by 1 (callers mask those entries)."""
+    return 1.0 / xp.where(x == 0, 1.0, x)
+
+
+def _sinc(xp: Any, x: Any) -> Any:
+    y = PI * xp.where(x == 0, 1.0e-20, x)  # NumPy's own trick: sin(y)/y -> 1 at 0
+    return xp.sin(y) / y
+
+
+def _cbrt(xp: Any, x: Any) -> Any:
+    return xp.sign(x) * xp.abs(x) ** (1.0 / 3.0)
+
+
+def _arccot(xp: Any, x: Any) -> Any:
+    return xp.where(x == 0, PI / 2, xp.atan(_safe_recip(xp, x)))
+
+
+# -- rules that need more than one line --------------------------------------------------------
+def _pow_base(xp: Any, g: Any, a: Any, b: Any) -> Any:
+    if b.__class__ in _PY_NUMBER:
+        if b == 2:
+            return g * (2 * a)
+        if b == 1:
+            return g
+        if b == 0:
+            return xp.zeros_like(g)
+        return g * (b * a ** (b - 1))
+    return xp.where(b == 0, 0.0, g * (b * a ** (b - 1)))
+
+
+def _pow_exponent(xp: Any, g: Any, y: Any, a: Any) -> Any:
+    if a.__class__ in _PY_NUMBER:
+        if a > 0:
+            return g * (y * math.log(a))
+        return xp.zeros_like(g) if a == 0 else g * (y * math.nan)
+    zero = a == 0
+    return xp.where(zero, 0.0, g * (y * xp.log(xp.where(zero, 1.0, a))))
+
+
+def _sinc_vjp(xp: Any, g: Any, x: Any, y: Any) -> Any:
+    zero = x == 0
+    return g * xp.where(zero, 0.0, (xp.cos(PI * x) - y) * _safe_recip(xp, x))
+
+
+def _clip_x(xp: Any, g: Any, x: Any, lo: Any, hi: Any) -> Any:
+    if lo is None:
+        keep = x < hi
+    elif hi is None:
+        keep = x > lo
+    else:
+        keep = xp.logical_and(x > lo, x < hi)
+    return xp.where(keep, g, 0.0)
+
+
+def _clip_lo(xp: Any, g: Any, x: Any, lo: Any, hi: Any) -> Any:
+    below = x < lo
+    if hi is not None:  # where lo > hi, NumPy's clip returns hi
+        below = xp.logical_and(below, lo < hi)
+    return xp.where(below, g, 0.0)
+
+
+def _clip_hi(xp: Any, g: Any, x: Any, lo: Any, hi: Any) -> Any:
+    above = x > hi
+    if lo is not None:
+        above = xp.logical_or(above, lo > hi)
+    return xp.where(above, g, 0.0)
+
+
+def _logaddexp2(xp: Any, a: Any, b: Any) -> Any:
+    fn = getattr(xp, "logaddexp2", None)
+    return fn(a, b) if fn is not None else xp.logaddexp(a * LN2, b * LN2) / LN2
+
+
+def _clip(xp: Any, x: Any, lo: Any, hi: Any) -> Any:
+    return xp.clip(x, lo, hi)
+
+
+# -- arithmetic ------------------------------------------------------------------------------------
+binary("add", lambda xp, g: g, lambda xp, g: g, doc="a + b")
+binary("subtract", lambda xp, g: g, lambda xp, g: -g, doc="a - b")
+binary("multiply", lambda xp, g, b: g * b, lambda xp, g, a: g * a, doc="a * b")
+binary(
+    "divide",
+    lambda xp, g, b: g / b,
+    lambda xp, g, y, b: -(g * y) / b,
+    "divide",
+    "true_divide",
+    doc="a / b",
+)
+binary("power", _pow_base, _pow_exponent, lambda xp, a, b: a**b, "pow", doc="a ** b")
+binary(
+    "maximum",
+    lambda xp, g, a, b: xp.where(a > b, g, 0.0),
+    lambda xp, g, a, b: xp.where(b > a, g, 0.0),
+    doc="elementwise larger value; at a tie the gradient is 0 for both",
+)
+binary(
+    "minimum",
+    lambda xp, g, a, b: xp.where(a < b, g, 0.0),
+    lambda xp, g, a, b: xp.where(b < a, g, 0.0),
+    doc="elementwise smaller value; at a tie the gradient is 0 for both",
+)
+binary(
+    "arctan2",
+    lambda xp, g, a, b: g * b / (a * a + b * b),
+    lambda xp, g, a, b: -(g * a) / (a * a + b * b),
+    "atan2",
+    "atan2",
+    doc="angle of the point (b, a): arctan(a / b) in the right quadrant",
+)
+binary(
+    "logaddexp",
+    lambda xp, g, y, a: g * xp.exp(a - y),
+    lambda xp, g, y, b: g * xp.exp(b - y),
+    doc="log(exp(a) + exp(b)), without overflow",
+)
+binary(
+    "logaddexp2",
+    lambda xp, g, y, a: g * xp.pow(2.0, a - y),
+    lambda xp, g, y, b: g * xp.pow(2.0, b - y),
+    lambda xp, a, b: _logaddexp2(xp, a, b),
+    doc="log2(2**a + 2**b)",
+)
+binary(
+    "hypot",
+    lambda xp, g, y, a: g * a / y,
+    lambda xp, g, y, b: g * b / y,
+    doc="sqrt(a**2 + b**2)",
+)
+
+register(
+    Op("clip", ("x", "lo", "hi"), _clip, (_clip_x, _clip_lo, _clip_hi), doc="x limited to [lo, hi]")
+)
+
+# -- one-input ------------------------------------------------------------------------------------
+unary("negative", lambda xp, g: -g, doc="-x")
+unary("positive", lambda xp, g: g, doc="+x")
+unary(
+    "reciprocal",
+    lambda xp, g, y: g * -(y * y),
+    lambda xp, x: xp.reciprocal(x) if hasattr(xp, "reciprocal") else 1.0 / x,
+    doc="1 / x",
+)
+unary("square", lambda xp, g, x: g * (2 * x), doc="x ** 2")
+unary("sqrt", lambda xp, g, y: g / (2 * y), doc="square root; derivative inf at 0")
+unary("cbrt", lambda xp, g, y: g / (3 * (y * y)), _fallback("cbrt", _cbrt), doc="cube root")
+unary(
+    "absolute",
+    lambda xp, g, x: g * xp.sign(x),
+    "abs",
+    "abs",
+    doc="|x|; derivative 0 at 0",
+)
+unary("exp", lambda xp, g, y: g * y, doc="e ** x")
+unary("exp2", lambda xp, g, y: g * (y * LN2), lambda xp, x: xp.pow(2.0, x), doc="2 ** x")
+unary("expm1", lambda xp, g, y: g * (y + 1), doc="exp(x) - 1, accurate near 0")
+unary("log", lambda xp, g, x: g / x, doc="natural logarithm; derivative 1/x")
+unary("log2", lambda xp, g, x: g / (x * LN2), doc="base-2 logarithm")
+unary("log10", lambda xp, g, x: g / (x * LN10), doc="base-10 logarithm")
+unary("log1p", lambda xp, g, x: g / (1 + x), doc="log(1 + x), accurate near 0")
+unary("sin", lambda xp, g, x: g * xp.cos(x), doc="sine")
+unary("cos", lambda xp, g, x: g * -xp.sin(x), doc="cosine")
+unary("tan", lambda xp, g, y: g * (1 + y * y), doc="tangent")
+unary("arcsin", lambda xp, g, x: g / xp.sqrt(1 - x * x), "asin", "asin", doc="inverse sine")
+unary("arccos", lambda xp, g, x: -g / xp.sqrt(1 - x * x), "acos", "acos", doc="inverse cosine")
+unary("arctan", lambda xp, g, x: g / (1 + x * x), "atan", "atan", doc="inverse tangent")
+unary("sinh", lambda xp, g, x: g * xp.cosh(x), doc="hyperbolic sine")
+unary("cosh", lambda xp, g, x: g * xp.sinh(x), doc="hyperbolic cosine")
+unary("tanh", lambda xp, g, y: g * (1 - y * y), doc="hyperbolic tangent")
+unary("arcsinh", lambda xp, g, x: g / xp.sqrt(x * x + 1), "asinh", "asinh", doc="inverse sinh")
+unary("arccosh", lambda xp, g, x: g / xp.sqrt(x * x - 1), "acosh", "acosh", doc="inverse cosh")
+unary("arctanh", lambda xp, g, x: g / (1 - x * x), "atanh", "atanh", doc="inverse tanh")
+unary("sinc", _sinc_vjp, _fallback("sinc", _sinc), doc="normalised sinc: sin(pi x) / (pi x)")
+unary("sec", lambda xp, g, x, y: g * (y * xp.tan(x)), lambda xp, x: 1 / xp.cos(x), doc="1/cos")
+unary("csc", lambda xp, g, x, y: g * -(xp.cos(x) * y * y), lambda xp, x: 1 / xp.sin(x), doc="1/sin")
+unary("cot", lambda xp, g, y: g * -(1 + y * y), lambda xp, x: 1 / xp.tan(x), doc="1/tan")
+unary("sech", lambda xp, g, x, y: g * -(y * xp.tanh(x)), lambda xp, x: 1 / xp.cosh(x), doc="1/cosh")
+unary(
+    "csch",
+    lambda xp, g, x, y: g * -(xp.cosh(x) * y * y),
+    lambda xp, x: 1 / xp.sinh(x),
+    doc="1/sinh",
+)
+unary("coth", lambda xp, g, y: g * (1 - y * y), lambda xp, x: 1 / xp.tanh(x), doc="1/tanh")
+unary(
+    "arcsec",
+    lambda xp, g, x: g / (xp.abs(x) * xp.sqrt(x * x - 1)),
+    lambda xp, x: xp.acos(1 / x),
+    doc="inverse secant: arccos(1/x)",
+)
+unary(
+    "arccsc",
+    lambda xp, g, x: -g / (xp.abs(x) * xp.sqrt(x * x - 1)),
+    lambda xp, x: xp.asin(1 / x),
+    doc="inverse cosecant: arcsin(1/x)",
+)
+unary(
+    "arccot",
+    lambda xp, g, x: -g / (1 + x * x),
+    _arccot,
+    doc="inverse cotangent: arctan(1/x), pi/2 at 0",
+)
+unary(
+    "arccsch",
+    lambda xp, g, x: -g / (xp.abs(x) * xp.sqrt(1 + x * x)),
+    lambda xp, x: xp.asinh(1 / x),
+    doc="inverse csch: arcsinh(1/x)",
+)
+unary(
+    "arccoth",
+    lambda xp, g, x: g / (1 - x * x),
+    lambda xp, x: xp.atanh(1 / x),
+    doc="inverse coth: arctanh(1/x)",
+)

@@ -1,0 +1,191 @@
+"""Reductions and cumulative ops: sum, mean, prod, var, std, max, min, cumsum, cumprod.
+
+``axis`` reaches the rules normalised to ``None`` or a tuple of non-negative ints (cumulative
+ops: ``None`` or one int). ``max``/``min`` send the whole gradient to the first occurrence of
+the extreme value, as MyGrad and NumPy's ``argmax`` do; ``prod`` and ``cumprod`` are exact
+when the input contains zeros (no division by zero).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ._core import Op, register
+
+
+def _expand(xp: Any, g: Any, x_shape: tuple, axis: tuple | None, keepdims: bool) -> Any:
+    """Give ``g`` (a reduction's output gradient) size-1 axes where ``x`` was reduced."""
+    if keepdims:
+        return g
+    if axis is None:
+        return xp.reshape(g, (1,) * len(x_shape))
+    return xp.reshape(g, tuple(1 if i in axis else n for i, n in enumerate(x_shape)))
+
+
+def _count(x_shape: tuple, axis: tuple | None) -> int:
+    if axis is None:
+        return math.prod(x_shape)
+    return math.prod(x_shape[i] for i in axis)
+
+
+def _to_last(xp: Any, x: Any, axis: tuple | None) -> tuple[Any, tuple, tuple[int, ...]]:
+    """Move the reduced axes to the end and merge them: returns (x2d, moved_shape, perm)."""
+    nd = len(x.shape)
+    axes = tuple(range(nd)) if axis is None else axis
+    perm = tuple(i for i in range(nd) if i not in axes) + tuple(axes)
+    xt = xp.permute_dims(x, perm) if perm != tuple(range(nd)) else x
+    lead = tuple(xt.shape[: nd - len(axes)])
+    k = math.prod(xt.shape[nd - len(axes) :])
+    return xp.reshape(xt, (*lead, k)), tuple(xt.shape), perm
+
+
+def _from_last(xp: Any, v: Any, moved_shape: tuple, perm: tuple[int, ...]) -> Any:
+    v = xp.reshape(v, moved_shape)
+    if perm == tuple(range(len(perm))):
+        return v
+    inverse = tuple(sorted(range(len(perm)), key=perm.__getitem__))
+    return xp.permute_dims(v, inverse)
+
+
+# -- sum / mean ------------------------------------------------------------------------------------
+def _sum(xp: Any, x: Any, *, axis: Any, keepdims: bool) -> Any:
+    return xp.sum(x, axis=axis, keepdims=keepdims)
+
+
+def _sum_vjp(xp: Any, g: Any, x_shape: tuple, *, axis: Any, keepdims: bool) -> Any:
+    return xp.broadcast_to(_expand(xp, g, x_shape, axis, keepdims), x_shape)
+
+
+def _mean(xp: Any, x: Any, *, axis: Any, keepdims: bool) -> Any:
+    return xp.mean(x, axis=axis, keepdims=keepdims)
+
+
+def _mean_vjp(xp: Any, g: Any, x_shape: tuple, *, axis: Any, keepdims: bool) -> Any:
+    n = _count(x_shape, axis)
+    return xp.broadcast_to(_expand(xp, g, x_shape, axis, keepdims) / n, x_shape)
+
+
+# -- var / std -----------------------------------------------------------------------------------
+def _var(xp: Any, x: Any, *, axis: Any, keepdims: bool, ddof: float) -> Any:
+    return xp.var(x, axis=axis, keepdims=keepdims, correction=ddof)
+
+
+def _std(xp: Any, x: Any, *, axis: Any, keepdims: bool, ddof: float) -> Any:
+    return xp.std(x, axis=axis, keepdims=keepdims, correction=ddof)
+
+
+def _var_vjp(xp: Any, g: Any, x: Any, *, axis: Any, keepdims: bool, ddof: float) -> Any:
+    n = _count(tuple(x.shape), axis)
+    centred = x - xp.mean(x, axis=axis, keepdims=True)
+    return _expand(xp, g, tuple(x.shape), axis, keepdims) * (2 * centred) / (n - ddof)
+
+
+def _std_vjp(xp: Any, g: Any, x: Any, y: Any, *, axis: Any, keepdims: bool, ddof: float) -> Any:
+    shape = tuple(x.shape)
+    n = _count(shape, axis)
+    centred = x - xp.mean(x, axis=axis, keepdims=True)
+    ge = _expand(xp, g, shape, axis, keepdims)
+    ye = _expand(xp, y, shape, axis, keepdims)
+    return ge * centred / ((n - ddof) * ye)
+
+
+# -- prod ------------------------------------------------------------------------------------------
+def _prod(xp: Any, x: Any, *, axis: Any, keepdims: bool) -> Any:
+    return xp.prod(x, axis=axis, keepdims=keepdims)
+
+
+def _prod_vjp(xp: Any, g: Any, x: Any, *, axis: Any, keepdims: bool) -> Any:
+    """d prod / d x_i = product of all the other elements: exclusive products from the left
+    and from the right, so zeros need no division."""
+    if axis == ():
+        return g
+    x2, moved, perm = _to_last(xp, x, axis)
+    left = xp.cumulative_prod(x2, axis=-1, include_initial=True)[..., :-1]
+    right = xp.flip(
+        xp.cumulative_prod(xp.flip(x2, axis=-1), axis=-1, include_initial=True)[..., :-1],
+        axis=-1,
+    )
+    others = _from_last(xp, left * right, moved, perm)
+    return _expand(xp, g, tuple(x.shape), axis, keepdims) * others
+
+
+# -- max / min -------------------------------------------------------------------------------------
+def _max(xp: Any, x: Any, *, axis: Any, keepdims: bool) -> Any:
+    return xp.max(x, axis=axis, keepdims=keepdims)
+
+
+def _min(xp: Any, x: Any, *, axis: Any, keepdims: bool) -> Any:
+    return xp.min(x, axis=axis, keepdims=keepdims)
+
+
+def _extreme_vjp(find: str) -> Any:
+    def rule(xp: Any, g: Any, x: Any, *, axis: Any, keepdims: bool) -> Any:
+        if axis == ():
+            return g
+        x2, moved, perm = _to_last(xp, x, axis)
+        idx = getattr(xp, find)(x2, axis=-1, keepdims=True)  # first occurrence
+        k = x2.shape[-1]
+        first = xp.arange(k, device=x2.device) == idx
+        g2 = xp.reshape(g, (*x2.shape[:-1], 1))
+        return _from_last(xp, xp.where(first, g2, 0.0), moved, perm)
+
+    return rule
+
+
+# -- cumulative ops --------------------------------------------------------------------------------
+def _flat_axis(xp: Any, x: Any, axis: int | None) -> tuple[Any, int]:
+    if axis is None:
+        return xp.reshape(x, (-1,)), 0
+    return x, axis
+
+
+def _cumsum(xp: Any, x: Any, *, axis: int | None) -> Any:
+    x, ax = _flat_axis(xp, x, axis)
+    return xp.cumulative_sum(x, axis=ax)
+
+
+def _rev_cumsum(xp: Any, v: Any, ax: int) -> Any:
+    return xp.flip(xp.cumulative_sum(xp.flip(v, axis=ax), axis=ax), axis=ax)
+
+
+def _cumsum_vjp(xp: Any, g: Any, x_shape: tuple, *, axis: int | None) -> Any:
+    ax = 0 if axis is None else axis
+    return xp.reshape(_rev_cumsum(xp, g, ax), x_shape)
+
+
+def _cumprod(xp: Any, x: Any, *, axis: int | None) -> Any:
+    x, ax = _flat_axis(xp, x, axis)
+    return xp.cumulative_prod(x, axis=ax)
+
+
+def _cumprod_vjp(xp: Any, g: Any, x: Any, y: Any, *, axis: int | None) -> Any:
+    """Exact with zeros. Along the axis, with z the position of the first zero:
+    before z the gradient is revcumsum(g*y)/x; at z it is revcumsum(g*y') with y' the
+    cumulative product skipping that zero; after z it is 0."""
+    shape = tuple(x.shape)
+    x, ax = _flat_axis(xp, x, axis)
+    zero = x == 0
+    zeros_so_far = xp.cumulative_sum(xp.astype(zero, xp.int64), axis=ax)
+    before = zeros_so_far == 0
+    first = xp.logical_and(zero, zeros_so_far == 1)
+    term_before = _rev_cumsum(xp, g * y, ax) / xp.where(before, x, 1.0)
+    skip_first = xp.cumulative_prod(xp.where(first, 1.0, x), axis=ax)
+    term_first = _rev_cumsum(xp, g * skip_first, ax)
+    out = xp.where(before, term_before, xp.where(first, term_first, 0.0))
+    return xp.reshape(out, shape)
+
+
+def reduction(name: str, impl: Any, vjp: Any, *aliases: str, doc: str = "") -> Op:
+    return register(Op(name, ("x",), impl, (vjp,), kind="reduction", doc=doc), *aliases)
+
+
+reduction("sum", _sum, _sum_vjp, doc="sum of elements over the given axes")
+reduction("mean", _mean, _mean_vjp, doc="arithmetic mean over the given axes")
+reduction("prod", _prod, _prod_vjp, doc="product of elements over the given axes")
+reduction("var", _var, _var_vjp, doc="variance (ddof: delta degrees of freedom)")
+reduction("std", _std, _std_vjp, doc="standard deviation (ddof: delta degrees of freedom)")
+reduction("max", _max, _extreme_vjp("argmax"), "amax", doc="maximum; ties: first occurrence")
+reduction("min", _min, _extreme_vjp("argmin"), "amin", doc="minimum; ties: first occurrence")
+register(Op("cumsum", ("x",), _cumsum, (_cumsum_vjp,), kind="cumulative", doc="running sum"))
+register(Op("cumprod", ("x",), _cumprod, (_cumprod_vjp,), kind="cumulative", doc="running product"))
