@@ -426,3 +426,15 @@ row(
     atol=1e-6,
     extra={"fd_eps": 1e-2, "grad_rtol": 1e-3},
 )
+
+
+def _load_family_tables() -> None:
+    """Rows of op families live in ``op_table_<family>.py`` beside this file."""
+    import importlib
+    import pathlib
+
+    for path in sorted(pathlib.Path(__file__).parent.glob("op_table_*.py")):
+        importlib.import_module(path.stem)
+
+
+_load_family_tables()

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import _engine as _engine_module
-from . import _interop, _methods, _transfer, _xp, errors  # noqa: F401  (install methods)
+from . import _interop, _methods, _transfer, _xp, errors, linalg  # noqa: F401
 from ._creation import (
     arange,
     asarray,
@@ -83,8 +83,9 @@ __all__ = [
     "ones_like",
     "full_like",
     "empty_like",
-    # errors
+    # submodules
     "errors",
+    "linalg",
     # every op-table function (elementwise, reductions, shape, linalg, non-differentiable)
     *sorted(_FUNCTIONS),
 ]

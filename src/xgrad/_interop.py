@@ -300,6 +300,27 @@ for _name in (
     if _np is not None and _name in FUNCTIONS and _np not in _FUNCTIONS:
         _FUNCTIONS[_np] = FUNCTIONS[_name]
 
+def _numpy_attr(path: str) -> Any:
+    obj: Any = np
+    for part in path.split("."):
+        obj = getattr(obj, part, None)
+        if obj is None:
+            return None
+    return obj
+
+
+def _register_dispatch() -> None:
+    """NumPy functions that op modules declared by name (they may not import NumPy)."""
+    from .ops.linalg import NUMPY_DISPATCH
+
+    for path, adapter in NUMPY_DISPATCH.items():
+        func = _numpy_attr(path)
+        if func is not None:
+            _FUNCTIONS[func] = adapter
+
+
+_register_dispatch()
+
 _SUGGEST = {
     "dot": "xgrad.matmul or the @ operator",
     "copy": "tensor.copy() (a disconnected copy) or xgrad.positive (a graph node)",

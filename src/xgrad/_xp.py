@@ -146,6 +146,9 @@ def _build(bk: Any) -> types.SimpleNamespace:
     for name in ("isdtype", "finfo", "iinfo", "e", "pi", "inf", "nan"):
         if hasattr(xp, name):
             ns[name] = getattr(xp, name)
+    from .ops.linalg import LINALG
+
+    ns["linalg"] = types.SimpleNamespace(**LINALG)
     ns["backend"] = bk
     return types.SimpleNamespace(**ns)
 

@@ -210,28 +210,8 @@ FUNCTIONS["amax"] = max
 FUNCTIONS["amin"] = min
 
 
-def matmul(x1: Any, x2: Any, out: Any = None, *, constant: bool | None = None) -> Tensor:
-    """Matrix product (``@``), with NumPy's rules for 1-D operands and batch broadcasting.
-
-    Examples
-    --------
-    >>> import xgrad as xg
-    >>> a = xg.tensor([[1.0, 2.0], [3.0, 4.0]])
-    >>> b = xg.tensor([1.0, -1.0])
-    >>> y = a @ b
-    >>> y.backward()
-    >>> y, a.grad
-    (Tensor([-1., -1.]), array([[ 1., -1.],
-           [ 1., -1.]]))
-    """
-    if out is not None:
-        return ufunc_call(OPS["matmul"], (x1, x2), out, True, None, constant)
-    if constant is None:
-        return apply2(OPS["matmul"], x1, x2)
-    return run(OPS["matmul"], (x1, x2), None, constant)
-
-
-_export(matmul)
+for _name, _fn in linalg.PUBLIC.items():
+    FUNCTIONS[_name] = _fn
 
 
 # -- shape ----------------------------------------------------------------------------------------
