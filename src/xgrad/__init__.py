@@ -35,7 +35,7 @@ from ._creation import (
 )
 from ._engine import is_grad_enabled, no_autodiff
 from ._tensor import Tensor
-from ._transfer import to_device
+from ._transfer import to_device, to_numpy
 from .backends import (
     Backend,
     available_backends,
@@ -61,6 +61,7 @@ __all__ = [
     "no_autodiff",
     "is_grad_enabled",
     "to_device",
+    "to_numpy",
     # backends
     "Backend",
     "available_backends",

@@ -351,7 +351,10 @@ def _run_array_mode(root: Node, retain: bool) -> None:
                             elif id(p) in owned:
                                 acc += gi
                             else:
-                                p._grad = acc + gi
+                                acc = acc + gi
+                                if acc.__class__ is not pbk.array_type:
+                                    acc = pbk.fix_result(acc)  # 0-d NumPy sums are scalars
+                                p._grad = acc
                                 owned.add(id(p))
                         if p._deps > 0:
                             p._deps -= 1

@@ -14,7 +14,7 @@ from ._engine import STATE, Node
 from ._tensor import Tensor, make_tensor
 from .ops._core import Op
 
-__all__ = ["to_device", "transfer"]
+__all__ = ["to_device", "to_numpy", "transfer"]
 
 
 def transfer(data: Any, src: Any, dst: Any, device: Any) -> Any:
@@ -81,3 +81,24 @@ def to_device(x: Any, device: Any, *, backend: Any = None) -> Tensor:
 
 
 Tensor.to_device = lambda self, device, *, backend=None: to_device(self, device, backend=backend)
+
+
+def to_numpy(x: Any) -> Any:
+    """An explicit host copy, as a NumPy array, of a tensor or of any backend's array (such as
+    a ``.grad`` on a GPU). Plotting and printing use it; computations should not.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> with xg.use_backend("array_api_strict", device="device1"):
+    ...     x = xg.tensor([1.0, 2.0])
+    ...     (x ** 2).sum().backward()
+    >>> xg.to_numpy(x.grad)
+    array([2., 4.])
+    """
+    if isinstance(x, Tensor):
+        return x.numpy()
+    bk = _backends.backend_of(x)
+    if bk is None:
+        return _backends.load("numpy").asarray(x, copy=True)
+    return bk.to_host(x)

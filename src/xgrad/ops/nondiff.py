@@ -182,20 +182,26 @@ def _all(xp: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     return xp.all(x, axis=axis, keepdims=keepdims)
 
 
+def _truth(xp: Any, a: Any) -> Any:
+    """NumPy's truth value of numbers for logical functions (the array API takes only bools)."""
+    if isinstance(a, (bool, int, float)):
+        return bool(a)
+    return a if xp.isdtype(a.dtype, "bool") else a != 0
+
+
+def _logical(name: str) -> Callable[..., Any]:
+    def impl(xp: Any, *args: Any) -> Any:
+        return getattr(xp, name)(*(_truth(xp, a) for a in args))
+
+    return impl
+
+
 # comparisons and logic: arrays for any input
-for _name in (
-    "equal",
-    "not_equal",
-    "less",
-    "less_equal",
-    "greater",
-    "greater_equal",
-    "logical_and",
-    "logical_or",
-    "logical_xor",
-):
-    _reg(_name, nin=2, doc="elementwise comparison or logic, a boolean array")
-_reg("logical_not", doc="elementwise logical not, a boolean array")
+for _name in ("equal", "not_equal", "less", "less_equal", "greater", "greater_equal"):
+    _reg(_name, nin=2, doc="elementwise comparison, a boolean array")
+for _name in ("logical_and", "logical_or", "logical_xor"):
+    _reg(_name, _logical(_name), 2, doc="elementwise logic on truth values, a boolean array")
+_reg("logical_not", _logical("logical_not"), doc="elementwise logical not, a boolean array")
 for _name in ("bitwise_and", "bitwise_or", "bitwise_xor"):
     _reg(_name, nin=2, doc="elementwise bitwise operation on integers or booleans")
 _reg("bitwise_invert", None, 1, False, "invert", "bitwise_not", doc="~x for integers or booleans")

@@ -1,0 +1,181 @@
+"""The backend registry: selection precedence, errors, devices and explicit transfers."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from typing import Any
+
+import array_api_strict as xps
+import numpy as np
+import pytest
+
+import xgrad as mg
+from xgrad import backends
+from xgrad.errors import BackendMismatchError, BackendUnavailableError, DeviceMismatchError
+
+DEVICE1 = xps.Device("device1")
+
+
+@pytest.fixture(autouse=True)
+def _clean_selection(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv("XGRAD_BACKEND", raising=False)
+    monkeypatch.delenv("XGRAD_DEVICE", raising=False)
+    mg.set_backend(None)
+    yield
+    mg.set_backend(None)
+
+
+def test_default_is_numpy_on_the_cpu() -> None:
+    assert mg.get_backend().name == "numpy"
+    assert mg.get_device() == "cpu"
+    t = mg.tensor([1.0])
+    assert isinstance(t.data, np.ndarray) and t.device == "cpu"
+
+
+def test_precedence_argument_context_global_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XGRAD_BACKEND", "array_api_strict")
+    monkeypatch.setenv("XGRAD_DEVICE", "device2")
+    assert mg.get_backend().name == "array_api_strict"
+    assert mg.tensor(1.0).device == xps.Device("device2")
+    mg.set_backend("numpy")  # beats the environment
+    assert mg.tensor(1.0).backend.name == "numpy"
+    with mg.use_backend("array_api_strict", device="device1"):  # beats set_backend
+        assert mg.tensor(1.0).device == DEVICE1
+        assert mg.tensor(1.0, backend="numpy").backend.name == "numpy"  # argument beats all
+        with mg.use_backend("numpy"):
+            assert mg.zeros(2).backend.name == "numpy"
+        assert mg.ones(2).device == DEVICE1
+    assert mg.tensor(1.0).backend.name == "numpy"
+
+
+def test_device_argument_alone_picks_the_backend() -> None:
+    t = mg.tensor([1.0], device="device1")
+    assert t.backend.name == "array_api_strict" and t.device == DEVICE1
+    with mg.use_backend("array_api_strict", device="device1"):
+        assert mg.tensor([1.0], device="cpu").device == xps.Device()
+
+
+def test_unknown_backend_lists_the_known_ones() -> None:
+    for call in (
+        lambda: mg.use_backend("torch").__enter__(),
+        lambda: mg.set_backend("torch"),
+        lambda: mg.tensor(1.0, backend="torch"),
+    ):
+        with pytest.raises(ValueError, match="'numpy', 'cupy', 'array_api_strict'"):
+            call()
+
+
+def test_unknown_backend_in_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XGRAD_BACKEND", "jax")
+    with pytest.raises(ValueError, match="XGRAD_BACKEND='jax'"):
+        mg.tensor(1.0)
+
+
+@pytest.mark.skipif("cupy" in backends.available_backends(), reason="CuPy runs here")
+def test_cupy_without_cupy_or_gpu_says_how_to_install() -> None:
+    with pytest.raises(BackendUnavailableError, match=r"xgrad\[cuda12\]|numpy"):
+        mg.tensor(1.0, backend="cupy")
+    with pytest.raises(BackendUnavailableError):
+        mg.tensor(1.0, device="cuda")
+
+
+def test_importing_xgrad_never_imports_cupy() -> None:
+    code = "import sys, xgrad; xgrad.tensor([1.0]) ** 2; assert 'cupy' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_available_backends() -> None:
+    names = mg.available_backends()
+    assert names[0] == "numpy" and "array_api_strict" in names
+
+
+def test_a_backend_array_lands_on_its_own_backend() -> None:
+    a = xps.asarray([1.0, 2.0], device=DEVICE1)
+    t = mg.tensor(a)  # selected backend is numpy, but the data is array_api_strict's
+    assert t.backend.name == "array_api_strict" and t.device == DEVICE1
+
+
+def test_mixing_backends_in_one_op_names_both() -> None:
+    a = mg.tensor([1.0, 2.0])
+    b = mg.tensor([1.0, 2.0], backend="array_api_strict")
+    with pytest.raises(BackendMismatchError, match="'numpy'.*'array_api_strict'"):
+        a + b
+    with pytest.raises(BackendMismatchError, match="array_api_strict.*numpy"):
+        b * np.ones(2)
+    with pytest.raises(BackendMismatchError):
+        mg.concatenate([a, b])
+
+
+def test_mixing_devices_in_one_op_names_both() -> None:
+    a = mg.tensor([1.0, 2.0], backend="array_api_strict")
+    b = mg.tensor([1.0, 2.0], backend="array_api_strict", device="device1")
+    with pytest.raises(DeviceMismatchError, match="'cpu'.*'device1'"):
+        a + b
+    with pytest.raises(DeviceMismatchError, match="device1"):
+        b * xps.asarray([1.0, 2.0])
+    with pytest.raises(DeviceMismatchError):
+        mg.where(xps.asarray([True, False], device=DEVICE1), a, a)
+
+
+def test_to_device_is_differentiable_and_grads_come_home() -> None:
+    x = mg.tensor([1.0, 2.0])  # numpy
+    y = x.to_device("device1", backend="array_api_strict")
+    assert y.device == DEVICE1
+    z = mg.tensor([3.0, 4.0], device="device1")
+    (y * z).sum().backward()
+    assert isinstance(x.grad, np.ndarray)
+    np.testing.assert_array_equal(x.grad, [3.0, 4.0])
+    assert z.grad.device == DEVICE1
+
+
+def test_to_device_within_a_backend() -> None:
+    x = mg.tensor([1.0, 2.0], backend="array_api_strict")
+    y = x.to_device("device1")
+    (y**2).sum().backward()
+    assert x.grad.device == xps.Device()
+    np.testing.assert_array_equal(mg.to_numpy(x.grad), [2.0, 4.0])
+
+
+def test_nothing_converts_to_numpy_implicitly() -> None:
+    t = mg.tensor([1.0, 2.0], device="device1")
+    with pytest.raises(TypeError, match=r"\.numpy\(\)"):
+        np.asarray(t)
+    np.testing.assert_array_equal(t.numpy(), [1.0, 2.0])  # explicit is fine
+
+
+def test_repr_says_where_the_tensor_lives() -> None:
+    assert repr(mg.tensor([1.0, 2.0])) == "Tensor([1., 2.])"
+    r = repr(mg.tensor([1.0, 2.0], device="device1"))
+    assert r == "Tensor([1., 2.], backend='array_api_strict', device='device1')"
+
+
+def test_device_strings_are_validated() -> None:
+    with pytest.raises(ValueError, match="'cpu'"):
+        mg.tensor(1.0, backend="numpy", device="device1")
+    with pytest.raises(ValueError, match="device1"):
+        mg.tensor(1.0, backend="array_api_strict", device="gpu7")
+
+
+def test_environment_device(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XGRAD_BACKEND", "array_api_strict")
+    monkeypatch.setenv("XGRAD_DEVICE", "device1")
+    assert mg.get_device() == DEVICE1
+    code = (
+        "import xgrad; t = xgrad.ones(2); "
+        "assert t.backend.name == 'array_api_strict', t.backend; print(t.device)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ},
+    )
+    assert "device1" in out.stdout
+
+
+def test_selection_is_context_local(xb: Any) -> None:
+    # the xb fixture itself selects through use_backend
+    assert mg.get_backend() is xb.backend

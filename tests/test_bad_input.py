@@ -1,0 +1,114 @@
+"""Bad input gets a clear error naming what was wrong, never a wrong answer, and never a
+half-updated graph."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+import xgrad as mg
+
+
+@pytest.mark.parametrize("data", [["a", "b"], [object()], np.array(["x"]), {"a": 1}])
+def test_non_numeric_data(xb: Any, data: Any) -> None:
+    with pytest.raises((TypeError, ValueError)):
+        mg.tensor(data)
+
+
+def test_complex_data_is_not_supported_yet(xb: Any) -> None:
+    with pytest.raises(TypeError, match="complex"):
+        mg.tensor([1 + 2j])
+    with pytest.raises(TypeError, match="complex"):
+        mg.tensor([1.0]) * 1j
+
+
+def test_unsupported_operand_types(xb: Any) -> None:
+    t = mg.tensor([1.0, 2.0])
+    with pytest.raises(TypeError, match="unsupported input"):
+        t + "a"
+    with pytest.raises(TypeError):
+        mg.exp({"x": 1})
+
+
+def test_axis_out_of_bounds(xb: Any) -> None:
+    t = mg.ones((2, 3))
+    for call in (lambda: t.sum(axis=2), lambda: mg.mean(t, axis=-3), lambda: t.cumsum(5)):
+        with pytest.raises(ValueError, match="out of bounds"):
+            call()
+    with pytest.raises(ValueError, match="repeated axis"):
+        t.sum(axis=(0, -2))
+
+
+def test_bad_reshape_and_broadcast(xb: Any) -> None:
+    t = mg.ones((2, 3))
+    with pytest.raises(ValueError, match="reshape"):
+        t.reshape(4, 2)
+    with pytest.raises(ValueError, match="broadcast"):
+        mg.broadcast_to(t, (3, 3))
+    with pytest.raises(ValueError, match="size not equal to one"):
+        mg.squeeze(t, 0)
+
+
+def test_matmul_shape_mismatch(xb: Any) -> None:
+    with pytest.raises(ValueError):
+        mg.ones((2, 3)) @ mg.ones((2, 3))
+    with pytest.raises(ValueError, match="dimension"):
+        mg.matmul(mg.tensor(2.0), mg.ones(2))
+
+
+def _state(t: mg.Tensor, xb: Any) -> tuple:
+    return (xb.host(t).tolist(), t.creator, t._node, None if t.grad is None else t.grad)
+
+
+def test_failed_in_place_shape_leaves_tensor_and_graph_as_before(xb: Any) -> None:
+    x = mg.tensor([1.0, 2.0])
+    y = x * 2.0
+    y.backward(retain_graph=True)
+    before = _state(y, xb)
+    with pytest.raises(ValueError, match="shape"):
+        y += mg.tensor([1.0, 2.0, 3.0])
+    assert _state(y, xb) == before
+    assert x.grad is not None
+
+
+def test_failed_in_place_cast_leaves_tensor_as_before(xb: Any) -> None:
+    i = mg.tensor([1, 2])
+    with pytest.raises(TypeError, match="same_kind|promoted"):
+        i *= 1.5
+    assert xb.host(i).tolist() == [1, 2] and i.dtype == xb.backend.dtype("int64")
+
+
+def test_writing_a_variable_into_a_constant_raises_and_changes_nothing(xb: Any) -> None:
+    c = mg.tensor([1.0, 2.0], constant=True)
+    with pytest.raises(ValueError, match="constant"):
+        mg.multiply(mg.tensor([1.0, 1.0]), 2.0, out=c)
+    assert xb.host(c).tolist() == [1.0, 2.0] and c.constant
+
+
+def test_out_must_be_a_tensor(xb: Any) -> None:
+    with pytest.raises(TypeError, match="out must be an xgrad Tensor"):
+        mg.exp(mg.tensor([1.0]), out=xb.array([0.0]))
+
+
+def test_constant_false_on_constant_inputs(xb: Any) -> None:
+    with pytest.raises(ValueError, match="constant"):
+        mg.exp(mg.tensor([1.0], constant=True), constant=False)
+
+
+def test_item_of_a_multi_element_tensor(np_only: Any) -> None:
+    with pytest.raises(ValueError, match="exactly one element"):
+        mg.tensor([1.0, 2.0]).item()
+    with pytest.raises(TypeError, match="integer"):
+        range(mg.tensor(2.0))
+    assert list(range(mg.tensor(2))) == [0, 1]
+    with pytest.raises(TypeError, match="0-d"):
+        len(mg.tensor(1.0))
+
+
+def test_geomspace_rejects_zero_and_sign_change(xb: Any) -> None:
+    with pytest.raises(ValueError, match="zero"):
+        mg.geomspace(0, 10, 3)
+    with pytest.raises(ValueError, match="sign"):
+        mg.geomspace(-1, 10, 3)
