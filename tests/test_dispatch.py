@@ -15,7 +15,7 @@ from xgrad.ops import FUNCTIONS
 
 def _numpy_callables() -> list[tuple[str, Any]]:
     out = []
-    for name, fn in sorted(FUNCTIONS.items()):
+    for name in sorted(FUNCTIONS):
         np_fn = getattr(np, name, None)
         if np_fn is not None and (np_fn in _UFUNCS or np_fn in _FUNCTIONS):
             out.append((name, np_fn))
