@@ -66,8 +66,26 @@ def cases(draw: Any, r: Row) -> tuple[list[np.ndarray], dict]:
     return arrays, params
 
 
-def _device_params(xb: Any, params: dict) -> dict:
-    return {k: xb.array(v) if isinstance(v, np.ndarray) else v for k, v in params.items()}
+def _to_device(xb: Any, v: Any) -> Any:
+    if isinstance(v, np.ndarray):
+        return xb.array(v)
+    if isinstance(v, tuple):
+        return tuple(_to_device(xb, e) for e in v)
+    return v
+
+
+def _device_params(xb: Any, params: dict, tensors: dict | None = None) -> dict:
+    out = {k: _to_device(xb, v) for k, v in params.items()}
+    out.update(tensors or {})
+    return out
+
+
+def _tensor_params(r: Row, xb: Any, params: dict) -> dict:
+    """Parameters the row wants as differentiable tensors (e.g. setitem's value)."""
+    return {
+        k: xg.tensor(xb.array(np.asarray(params[k], dtype=np.float64)))
+        for k in r.extra.get("tensor_params", ())
+    }
 
 
 def _numeric_grad(r: Row, arrays: list, params: dict, i: int, w: np.ndarray) -> np.ndarray:
@@ -88,6 +106,23 @@ def _numeric_grad(r: Row, arrays: list, params: dict, i: int, w: np.ndarray) -> 
     return g
 
 
+def _numeric_param_grad(r: Row, arrays: list, params: dict, name: str, w: np.ndarray):
+    p = dict(params)
+    x = np.array(params[name], dtype=np.float64)
+    g = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        orig = x[idx]
+        h = 1e-6 * max(1.0, abs(orig))
+        vals = []
+        for sign in (1, -1):
+            x[idx] = orig + sign * h
+            p[name] = x
+            vals.append(np.sum(w * np.asarray(r.ref(*arrays, **p), dtype=np.float64)))
+        x[idx] = orig
+        g[idx] = (vals[0] - vals[1]) / (2 * h)
+    return g
+
+
 def _ids(r: Row) -> str:
     return r.name.replace(" ", "_")
 
@@ -100,7 +135,7 @@ def test_forward(r: Row, xb: Any) -> None:
         arrays, params = data
         expected = r.ref(*arrays, **params)
         tensors = [xg.tensor(xb.array(a)) for a in arrays]
-        out = r.fn(*tensors, **_device_params(xb, params))
+        out = r.fn(*tensors, **_device_params(xb, params, _tensor_params(r, xb, params)))
         assert isinstance(out, xg.Tensor)
         got = xb.host(out)
         assert got.shape == np.shape(expected)
@@ -120,8 +155,14 @@ def test_gradient(r: Row, xb: Any) -> None:
         expected_out = np.asarray(r.ref(*arrays, **params))
         w = np.random.default_rng(seed).uniform(-1, 1, size=expected_out.shape)
         tensors = [xg.tensor(xb.array(a)) for a in arrays]
-        out = r.fn(*tensors, **_device_params(xb, params))
+        tparams = _tensor_params(r, xb, params)
+        out = r.fn(*tensors, **_device_params(xb, params, tparams))
         out.backward(xb.array(w, dtype=out.dtype))
+        for name, t in tparams.items():
+            expected = _numeric_param_grad(r, arrays, params, name, w)
+            np.testing.assert_allclose(
+                xb.host(t.grad), expected, rtol=1e-5, atol=1e-5, err_msg=name
+            )
         for i, t in enumerate(tensors):
             expected = _numeric_grad(r, arrays, params, i, w)
             got = xb.host(t.grad)

@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ._tensor import Tensor, _broadcast_shape
+from . import _views
+from ._tensor import Tensor, _broadcast_shape, make_tensor
 
 __all__ = ["assign", "check_target"]
 
@@ -97,12 +98,10 @@ def assign(target: Tensor, result: Any) -> Tensor:
 
             result = broadcast_to(result, target.shape)
             result._data = target._backend.xp.asarray(result._data, copy=True)
-        target._data = result._data
-        target._node = None if result._constant else result._node
     else:  # a plain array (constant targets and non-differentiable ops)
         xp = target._backend.xp
         if result.dtype != target.dtype:
             result = xp.astype(result, target.dtype)
-        target._data = result
-        target._node = None
+        result = make_tensor(result, target._backend, None, True)
+    _views.write(target, result)
     return target

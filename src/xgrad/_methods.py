@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import _inplace
+from . import _inplace, _views
 from ._tensor import Tensor
 from .errors import NonDifferentiableError
 from .ops import FUNCTIONS as F
-from .ops import NONDIFF, OPS, apply1, apply2
+from .ops import NONDIFF, OPS, apply, apply1, apply2
+from .ops.indexing import is_basic, normalize_key
 from .ops.nondiff import call_nondiff
 
 _add, _sub, _mul, _div, _pow, _matmul = (
@@ -186,5 +187,29 @@ def _install() -> None:
     T.T = property(lambda self: F["transpose"](self), doc="The axes reversed (a transpose).")
     T.mT = property(lambda self: F["matrix_transpose"](self), doc="The last two axes swapped.")
 
+
+def _getitem(self: Tensor, key: Any) -> Tensor:
+    k = normalize_key(self._backend, self._data, key)
+    if is_basic(k):
+        return _views.make_view(self, _views.Link("getitem", {"key": k}))
+    return apply(OPS["getitem"], (self,), {"key": k})
+
+
+def _setitem(self: Tensor, key: Any, value: Any) -> None:
+    k = normalize_key(self._backend, self._data, key)
+    if self._constant and isinstance(value, Tensor) and not value._constant:
+        _inplace.check_target(self, (value,), "setitem")  # raises: constant target
+    _inplace.assign(self, apply(OPS["setitem"], (self, value), {"key": k}))
+
+
+def _iter(self: Tensor) -> Any:
+    if not self.shape:
+        raise TypeError("iteration over a 0-d tensor")
+    return (self[i] for i in range(self.shape[0]))
+
+
+Tensor.__getitem__ = _getitem
+Tensor.__setitem__ = _setitem
+Tensor.__iter__ = _iter
 
 _install()

@@ -49,7 +49,16 @@ class Tensor:
     array([2., 4., 6.])
     """
 
-    __slots__ = ("__weakref__", "_backend", "_base", "_constant", "_data", "_node")
+    __slots__ = (
+        "__weakref__",
+        "_backend",
+        "_base",
+        "_constant",
+        "_data",
+        "_node",
+        "_vchain",
+        "_views",
+    )
     __array_priority__ = 15.0
     __hash__ = object.__hash__
 
@@ -90,6 +99,8 @@ class Tensor:
     def grad(self) -> Any:
         """d(terminal)/d(self) from the latest ``backward()``: an array of this tensor's backend
         and device and shape, or ``None``. A Tensor after ``backward(create_graph=True)``."""
+        if self._base is not None:
+            return _views.view_grad(self)
         node = self._node
         return None if node is None else node._grad
 
@@ -106,6 +117,11 @@ class Tensor:
         if node is None or node.op is None or node.parents is None:
             return None
         return node
+
+    @property
+    def base(self) -> Tensor | None:
+        """The tensor this one is a view of (``None`` if it owns its data), as MyGrad."""
+        return self._base
 
     @property
     def backend(self) -> Any:
@@ -403,3 +419,5 @@ def _seed_shape_error(gshape: tuple, shape: tuple) -> ValueError:
 
 
 _engine.make_tensor = make_tensor
+
+from . import _views  # noqa: E402  (views need Tensor; Tensor.grad needs views)

@@ -14,6 +14,7 @@ import types
 from typing import Any
 
 from . import _creation
+from ._nsbase import TensorNamespace
 from ._tensor import Tensor
 from .ops import FUNCTIONS, NONDIFF
 from .ops.nondiff import call_nondiff
@@ -116,7 +117,7 @@ _DTYPE_NAMES = (
 )
 
 
-def _build(bk: Any) -> types.SimpleNamespace:
+def _build(bk: Any) -> TensorNamespace:
     ns: dict[str, Any] = {}
     for name, fn in FUNCTIONS.items():
         ns[name] = fn
@@ -150,13 +151,13 @@ def _build(bk: Any) -> types.SimpleNamespace:
 
     ns["linalg"] = types.SimpleNamespace(**LINALG)
     ns["backend"] = bk
-    return types.SimpleNamespace(**ns)
+    return TensorNamespace(**ns)
 
 
-_cache: dict[Any, types.SimpleNamespace] = {}
+_cache: dict[Any, TensorNamespace] = {}
 
 
-def namespace(bk: Any) -> types.SimpleNamespace:
+def namespace(bk: Any) -> TensorNamespace:
     """The tensor namespace for backend ``bk`` (its dtypes are ``bk``'s)."""
     ns = _cache.get(bk)
     if ns is None:

@@ -35,6 +35,7 @@ __all__ = [
     "get_device",
     "known_backends",
     "load",
+    "of_namespace",
     "resolve",
     "set_backend",
     "use_backend",
@@ -47,6 +48,8 @@ _MODULES = {
 }
 _ALIASES = {"np": "numpy", "cp": "cupy", "strict": "array_api_strict"}
 _loaded: dict[str, Backend] = {}
+#: maps id(namespace) to its backend (derivative rules receive ``xp``, not the backend)
+_namespace_to_backend: dict[int, Backend] = {}
 #: maps an array type to its backend, filled as backends load (a dict lookup per foreign input)
 _type_to_backend: dict[type, Backend] = {}
 
@@ -93,6 +96,7 @@ def load(name: str | Backend) -> Backend:
         ) from None
     bk = getattr(module, cls_name)()
     _loaded[key] = bk
+    _namespace_to_backend[id(bk.xp)] = bk
     for t in bk.array_types:
         _type_to_backend[t] = bk
     return bk
@@ -115,6 +119,11 @@ def available_backends() -> list[str]:
             continue
         names.append(name)
     return names
+
+
+def of_namespace(xp: Any) -> Backend:
+    """The backend whose array namespace is ``xp`` (for rules that need a backend hook)."""
+    return _namespace_to_backend[id(xp)]
 
 
 # ---------------------------------------------------------------------------------------------

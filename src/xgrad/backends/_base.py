@@ -119,6 +119,13 @@ class Backend:
         ``target``. The array API has no scatter-add, so each binding supplies one."""
         raise NotImplementedError  # pragma: no cover
 
+    def scatter_set(self, target: Any, index: Any, values: Any) -> Any:
+        """A copy of ``target`` with ``target[index] = values`` (any key the backend's
+        ``__getitem__`` accepts; with duplicate indices the last write wins)."""
+        out = self.xp.asarray(target, copy=True)
+        out[index] = values
+        return out
+
     def owned(self, arr: Any) -> Any:
         """Return ``arr`` if the caller may mutate it in place, otherwise a writable copy.
 

@@ -16,7 +16,7 @@ from array_api_strict._array_object import Array as _StrictArray
 
 from ._base import Backend
 from ._dtypes import check_dtype_supported
-from ._scatter import scatter_add_generic
+from ._scatter import scatter_add_generic, scatter_set_generic
 
 _DEVICE_NAMES = ("CPU_DEVICE", "device1", "device2")
 
@@ -80,6 +80,20 @@ class StrictBackend(Backend):
 
     def scatter_add(self, target: Any, index: Any, values: Any) -> Any:
         return scatter_add_generic(self.xp, target, index, values)
+
+    def scatter_set(self, target: Any, index: Any, values: Any) -> Any:
+        if _is_basic_key(index) or _is_mask_key(index):
+            return super().scatter_set(target, index, values)  # the standard's __setitem__
+        return scatter_set_generic(self.xp, target, index, values)
+
+
+def _is_basic_key(key: Any) -> bool:
+    items = key if isinstance(key, tuple) else (key,)
+    return all(k is None or k is Ellipsis or isinstance(k, (int, slice)) for k in items)
+
+
+def _is_mask_key(key: Any) -> bool:
+    return isinstance(key, _StrictArray) and key.dtype == xps.bool
 
 
 _STRICT_DTYPES = (

@@ -14,6 +14,7 @@ from typing import Any
 
 from .._tensor import Tensor
 from . import elementwise, linalg, reductions  # noqa: F401  (register the rows)
+from . import indexing as _indexing_rows  # noqa: F401
 from . import shape as _shape_rows  # noqa: F401
 from ._core import OPS, Op, apply, apply1, apply2
 from ._public import (
@@ -215,6 +216,15 @@ for _name, _fn in linalg.PUBLIC.items():
 
 
 # -- shape ----------------------------------------------------------------------------------------
+def _view_or_run(name: str, a: Any, params: dict, constant: bool | None) -> Tensor:
+    """View ops return views of tensors (MyGrad's semantics); arrays just run the op."""
+    if constant is None and isinstance(a, Tensor):
+        from .._views import Link, make_view
+
+        return make_view(a, Link(name, params))
+    return run(OPS[name], (a,), params, constant)
+
+
 def _shape_arg(shape: Any) -> tuple[int, ...]:
     if isinstance(shape, int) or hasattr(shape, "__index__"):
         return (int(shape),)
@@ -243,7 +253,7 @@ def reshape(a: Any, newshape: Any, *, constant: bool | None = None) -> Tensor:
         shp = tuple(size // known if n == -1 else n for n in shp)
     elif known != size:
         raise ValueError(f"cannot reshape a tensor of size {size} into shape {shp}")
-    return run(OPS["reshape"], (a,), {"shape": shp}, constant)
+    return _view_or_run("reshape", a, {"shape": shp}, constant)
 
 
 def ravel(a: Any, *, constant: bool | None = None) -> Tensor:
@@ -268,7 +278,7 @@ def broadcast_to(a: Any, shape: Any, *, constant: bool | None = None) -> Tensor:
 
     if _broadcast_shape(tuple(a.shape), shp) != shp:
         raise ValueError(f"cannot broadcast a tensor of shape {tuple(a.shape)} to {shp}")
-    return run(OPS["broadcast_to"], (a,), {"shape": shp}, constant)
+    return _view_or_run("broadcast_to", a, {"shape": shp}, constant)
 
 
 def expand_dims(a: Any, axis: Any, *, constant: bool | None = None) -> Tensor:
@@ -277,7 +287,7 @@ def expand_dims(a: Any, axis: Any, *, constant: bool | None = None) -> Tensor:
     axes = axis if isinstance(axis, (tuple, list)) else (axis,)
     out_nd = ndim_of(a) + len(axes)
     norm = norm_axes(tuple(axes), out_nd)
-    return run(OPS["expand_dims"], (a,), {"axis": norm}, constant)
+    return _view_or_run("expand_dims", a, {"axis": norm}, constant)
 
 
 def squeeze(a: Any, axis: Any = None, *, constant: bool | None = None) -> Tensor:
@@ -294,7 +304,7 @@ def squeeze(a: Any, axis: Any = None, *, constant: bool | None = None) -> Tensor
                     f"cannot select an axis to squeeze out which has size not equal to one "
                     f"(axis {i} has size {shp[i]})"
                 )
-    return run(OPS["squeeze"], (a,), {"axis": axes}, constant)
+    return _view_or_run("squeeze", a, {"axis": axes}, constant)
 
 
 def permute_dims(a: Any, axes: Any, *, constant: bool | None = None) -> Tensor:
@@ -304,7 +314,7 @@ def permute_dims(a: Any, axes: Any, *, constant: bool | None = None) -> Tensor:
     perm = tuple(norm_axis(i, nd) for i in axes)
     if sorted(perm) != list(range(nd)):
         raise ValueError(f"axes {tuple(axes)} are not a permutation of {tuple(range(nd))}")
-    return run(OPS["permute_dims"], (a,), {"axes": perm}, constant)
+    return _view_or_run("permute_dims", a, {"axes": perm}, constant)
 
 
 def transpose(a: Any, axes: Any = None, *, constant: bool | None = None) -> Tensor:

@@ -25,7 +25,7 @@ from .. import backends as _backends
 from .._engine import STATE, Node, leaf_node
 from .._tensor import Tensor, make_tensor
 
-__all__ = ["OPS", "Op", "apply", "apply1", "apply2", "coerce", "register"]
+__all__ = ["OPS", "Op", "apply", "apply1", "apply2", "apply_view", "coerce", "register"]
 
 #: every registered op, by name
 OPS: dict[str, Op] = {}
@@ -264,6 +264,8 @@ def apply1(op: Op, x: Any, params: dict | None = None) -> Tensor:
         bk = x._backend
         d = x._data
         const = x._constant
+        if x._base is not None:
+            _detach(x)
     else:
         return apply(op, (x,), params)
     fn = op._bound.get(bk) or op.bind(bk)
@@ -283,13 +285,36 @@ def apply1(op: Op, x: Any, params: dict | None = None) -> Tensor:
     return make_tensor(out, bk, node, False)
 
 
+def apply_view(op: Op, x: Tensor, params: dict) -> Tensor:
+    """Apply a one-input view op to a tensor: like :func:`apply1`, but the input keeps its
+    gradient (a view does not consume its base, as in MyGrad)."""
+    bk = x._backend
+    d = x._data
+    fn = op._bound.get(bk) or op.bind(bk)
+    out = fn(d, **params)
+    if out.__class__ is not bk.array_type:
+        out = bk.fix_result(out)
+    if x._constant or not STATE.enabled:
+        return make_tensor(out, bk, None, x._constant)
+    parent = x._node
+    if parent is None:
+        parent = x._node = leaf_node(d, bk)
+    saver = op.saver
+    node = Node(op, (parent,), saver(out, d) if saver else (), params, bk, out)
+    return make_tensor(out, bk, node, False)
+
+
 def apply2(op: Op, a: Any, b: Any, params: dict | None = None) -> Tensor:
     """Apply a two-input op (the arithmetic operators go through here)."""
     if isinstance(a, Tensor):
         bk = a._backend
         da = a._data
         ca = a._constant
+        if a._base is not None:
+            _detach(a)
         if isinstance(b, Tensor):
+            if b._base is not None:
+                _detach(b)
             if b._backend is not bk:
                 raise _backends.mismatch_error(bk, b._backend, op.name)
             db = b._data
@@ -305,6 +330,8 @@ def apply2(op: Op, a: Any, b: Any, params: dict | None = None) -> Tensor:
         bk = b._backend
         db = b._data
         cb = b._constant
+        if b._base is not None:
+            _detach(b)
         da = a if a.__class__ in _SCALARS else coerce(bk, a, db, op.name)
         ca = True
     else:
@@ -342,6 +369,8 @@ def apply(op: Op, args: Sequence[Any], params: dict | None = None) -> Tensor:
     ref = None
     for a in args:
         if isinstance(a, Tensor):
+            if a._base is not None:
+                _detach(a)
             if bk is None:
                 bk = a._backend
                 ref = a._data
@@ -407,3 +436,11 @@ def _finish(op: Op, bk: Any, args: Sequence[Any], datas: list, params: dict | No
 
 def _guard(node: Node, bk: Any) -> None:
     """Hook for the memory guard (installed by :mod:`xgrad._memguard`)."""
+
+
+def _detach(t: Tensor) -> None:
+    """A view whose graph to its base was consumed stops being a view when used again."""
+    node = t._node
+    if node is None or node.parents is None:
+        t._base = None
+        t._vchain = None

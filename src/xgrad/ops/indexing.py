@@ -1,0 +1,165 @@
+"""Indexing: ``x[key]``, ``x[key] = v``, ``take``, ``take_along_axis``.
+
+The gradient of ``x[key]`` scatters ``g`` back into zeros shaped like ``x``, with repeated
+indices accumulating (``x[[0, 0, 2]].sum()`` has gradient ``[2, 0, 1]``). The array API has no
+scatter-add, so the backend supplies one (``np.add.at``, ``cupyx.scatter_add``, an exact
+array-API fallback). ``getitem`` and ``scatter_add`` are each other's derivatives, which keeps
+the backward pass differentiable (``create_graph=True``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import backends as _backends
+from .._nsbase import TensorNamespace
+from .._tensor import Tensor
+from ._core import OPS, Op, apply, register
+
+__all__ = ["getitem_grad", "is_basic", "normalize_key"]
+
+
+def is_basic(key: tuple) -> bool:
+    """Whether ``key`` (normalised) only slices: ints, slices, ``None`` and ``...``."""
+    return all(k is None or k is Ellipsis or isinstance(k, (int, slice)) for k in key)
+
+
+def normalize_key(bk: Any, ref: Any, key: Any) -> tuple:
+    """A tuple key with tensors replaced by their data and lists/host index arrays by arrays
+    of ``bk`` on ``ref``'s device."""
+    if not isinstance(key, tuple):
+        key = (key,)
+    out = []
+    device = None
+    for k in key:
+        if k is None or k is Ellipsis or isinstance(k, slice):
+            out.append(k)
+        elif isinstance(k, bool):
+            out.append(bk.asarray(k, device=_device(bk, ref, device)))
+        elif isinstance(k, int) or (hasattr(k, "__index__") and not hasattr(k, "shape")):
+            out.append(int(k))
+        elif isinstance(k, Tensor) and k.ndim == 0 and k._backend.xp.isdtype(k.dtype, "integral"):
+            out.append(k._data)
+        elif isinstance(k, Tensor):
+            if k._backend is not bk:
+                raise _backends.mismatch_error(bk, k._backend, "indexing")
+            out.append(k._data)
+        elif isinstance(k, bk.array_types):
+            out.append(k)
+        elif isinstance(k, (list, tuple)) or _backends.backend_of(k) is not None:
+            device = _device(bk, ref, device)
+            other = _backends.backend_of(k)
+            host = other.to_host(k) if other is not None and other is not bk else k
+            out.append(bk.asarray(host, device=device))
+        else:
+            raise IndexError(
+                f"only integers, slices, None, ..., and integer or boolean arrays are valid "
+                f"indices; got {type(k).__name__}"
+            )
+    if not any(k is Ellipsis for k in out):
+        consumed = 0
+        for k in out:
+            if k is None:
+                continue
+            dtype = getattr(k, "dtype", None)
+            if dtype is not None and bk.xp.isdtype(dtype, "bool"):
+                consumed += len(k.shape)
+            else:
+                consumed += 1
+        if consumed < len(ref.shape):  # the array API wants the rest of the axes spelled out
+            out.append(Ellipsis)
+    return tuple(out)
+
+
+def _device(bk: Any, ref: Any, cached: Any) -> Any:
+    return cached if cached is not None else bk.device_of(ref)
+
+
+def _is_tensor_ns(xp: Any) -> bool:
+    return isinstance(xp, TensorNamespace)
+
+
+# -- the mutually adjoint pair: getitem and scatter_add ------------------------------------------
+def _getitem(xp: Any, x: Any, *, key: tuple) -> Any:
+    return x[key]
+
+
+def _scatter_add(xp: Any, g: Any, *, key: tuple, shape: tuple) -> Any:
+    """zeros(shape) with ``g`` added at ``key`` (duplicates accumulate)."""
+    zeros = xp.zeros(shape, dtype=g.dtype, device=g.device)
+    if is_basic(key):
+        if any(k is None for k in key):  # new axes: drop them from g (setitem takes no None)
+            key = tuple(k for k in key if k is not None)
+            g = xp.reshape(g, zeros[key].shape)
+        zeros[key] = g
+        return zeros
+    bk = _backends.of_namespace(xp)
+    return bk.scatter_add(zeros, key, xp.broadcast_to(g, zeros[key].shape))
+
+
+def getitem_grad(xp: Any, g: Any, x_shape: tuple, key: tuple) -> Any:
+    """The gradient of ``x[key]``: ``g`` scattered into zeros of ``x_shape``."""
+    if _is_tensor_ns(xp):
+        return apply(OPS["scatter_add"], (g,), {"key": key, "shape": x_shape})
+    return _scatter_add(xp, g, key=key, shape=x_shape)
+
+
+def getitem(xp: Any, x: Any, key: tuple) -> Any:
+    """``x[key]`` on arrays, or as a recorded op on tensors."""
+    if isinstance(x, Tensor):
+        return apply(OPS["getitem"], (x,), {"key": key})
+    return x[key]
+
+
+register(
+    Op(
+        "getitem",
+        ("x",),
+        _getitem,
+        (lambda xp, g, x_shape, *, key: getitem_grad(xp, g, x_shape, key),),
+        kind="indexing",
+        doc="x[key]: basic, advanced and boolean indexing",
+    )
+)
+register(
+    Op(
+        "scatter_add",
+        ("g",),
+        _scatter_add,
+        (lambda xp, g, *, key, shape: getitem(xp, g, key),),
+        kind="indexing",
+        doc="zeros(shape) with g added at key (the adjoint of getitem)",
+    )
+)
+
+
+# -- setitem: a copy of x with v written at key --------------------------------------------------
+def _setitem(xp: Any, x: Any, v: Any, *, key: tuple) -> Any:
+    bk = _backends.of_namespace(xp)
+    if not isinstance(v, (int, float, bool)) and v.dtype != x.dtype:
+        v = xp.astype(v, x.dtype)
+    return bk.scatter_set(x, key, v)
+
+
+def _setitem_x(xp: Any, g: Any, *, key: tuple) -> Any:
+    """The overwritten slots of the old value get gradient 0."""
+    if _is_tensor_ns(xp):
+        return apply(OPS["setitem"], (g, 0.0), {"key": key})
+    return _backends.of_namespace(xp).scatter_set(g, key, 0.0)
+
+
+def _setitem_v(xp: Any, g: Any, *, key: tuple) -> Any:
+    """``v`` receives its slots' gradient (summed back by the engine where it broadcast)."""
+    return getitem(xp, g, key)
+
+
+register(
+    Op(
+        "setitem",
+        ("x", "v"),
+        _setitem,
+        (_setitem_x, _setitem_v),
+        kind="indexing",
+        doc="a copy of x with x[key] = v",
+    )
+)
