@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import _engine as _engine_module
-from . import _interop, _methods, _transfer, _xp, errors, linalg  # noqa: F401
+from . import _interop, _memguard, _methods, _transfer, _xp, errors, linalg  # noqa: F401
 from ._creation import (
     arange,
     asarray,
@@ -34,6 +34,7 @@ from ._creation import (
     zeros_like,
 )
 from ._engine import is_grad_enabled, no_autodiff
+from ._memguard import mem_guard_active, mem_guard_off, mem_guard_on
 from ._tensor import Tensor
 from ._transfer import to_device, to_numpy
 from .backends import (
@@ -60,6 +61,9 @@ __all__ = [
     "asarray",
     "no_autodiff",
     "is_grad_enabled",
+    "mem_guard_off",
+    "mem_guard_on",
+    "mem_guard_active",
     "to_device",
     "to_numpy",
     # backends

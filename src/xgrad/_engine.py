@@ -40,6 +40,8 @@ STATE = _State()
 # xgrad._xp (the namespace, per backend, that runs derivative rules on tensors).
 make_tensor: Callable[..., Any] = None  # type: ignore[assignment]
 tensor_namespace: Callable[[Any], Any] = None  # type: ignore[assignment]
+# Set by xgrad._memguard: gives back the locks a node's saved arrays hold.
+release_guards: Callable[[Any], None] = lambda ids: None
 
 
 def is_grad_enabled() -> bool:
@@ -168,7 +170,14 @@ class Node:
         guards = self.guards
         if guards is not None:
             self.guards = None
-            guards.release()
+            release_guards(guards)
+
+    def __del__(self) -> None:
+        # a graph dropped without backward() or clear_graph() still unlocks its arrays
+        guards = self.guards
+        if guards is not None:
+            self.guards = None
+            release_guards(guards)
 
 
 def leaf_node(data: Any, backend: Any) -> Node:

@@ -231,6 +231,18 @@ def _argsort(
     return FUNCTIONS["argsort"](a, axis)
 
 
+def _take(a: Any, indices: Any, axis: Any = None, out: Any = None, mode: str = "raise") -> Any:
+    _no("take", out=out, mode=None if mode == "raise" else mode)
+    return FUNCTIONS["take"](a, indices, axis)
+
+
+def _sort(
+    a: Any, axis: Any = -1, kind: Any = None, order: Any = None, *, stable: Any = None
+) -> Any:
+    _no("sort", order=order)
+    return FUNCTIONS["sort"](a, axis)
+
+
 def _shape(a: Any) -> tuple:
     return tuple(a.shape)
 
@@ -266,6 +278,8 @@ _FUNCTIONS: dict[Any, Callable[..., Any]] = {
     np.any: _nondiff_axis("any"),
     np.all: _nondiff_axis("all"),
     np.argsort: _argsort,
+    np.take: _take,
+    np.sort: _sort,
     np.shape: _shape,
     np.ndim: _ndim,
     np.size: _size,
@@ -295,10 +309,24 @@ for _name in (
     "cumulative_sum",
     "cumulative_prod",
     "astype",
+    "atleast_1d",
+    "atleast_2d",
+    "atleast_3d",
+    "hstack",
+    "vstack",
+    "split",
+    "repeat",
+    "tile",
+    "pad",
+    "tril",
+    "triu",
+    "take_along_axis",
+    "diff",
 ):
     _np = getattr(np, _name, None)
     if _np is not None and _name in FUNCTIONS and _np not in _FUNCTIONS:
         _FUNCTIONS[_np] = FUNCTIONS[_name]
+
 
 def _numpy_attr(path: str) -> Any:
     obj: Any = np

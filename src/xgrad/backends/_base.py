@@ -119,6 +119,10 @@ class Backend:
         ``target``. The array API has no scatter-add, so each binding supplies one."""
         raise NotImplementedError  # pragma: no cover
 
+    def getitem(self, arr: Any, key: Any) -> Any:
+        """``arr[key]`` for any NumPy-style key (bindings fix what their library lacks)."""
+        return arr[key]
+
     def scatter_set(self, target: Any, index: Any, values: Any) -> Any:
         """A copy of ``target`` with ``target[index] = values`` (any key the backend's
         ``__getitem__`` accepts; with duplicate indices the last write wins)."""

@@ -50,9 +50,10 @@ def scatter_add_generic(xp: Any, target: Any, index: Any, values: Any) -> Any:
     for n in shape:
         size *= n
     positions = xp.reshape(xp.arange(size, dtype=xp.int64, device=target.device), shape)
-    lin = xp.reshape(positions[index], (-1,))
+    picked = getitem(xp, positions, index)
+    lin = xp.reshape(picked, (-1,))
     values = _on_device(xp, values, target)
-    vals = xp.reshape(xp.broadcast_to(values, positions[index].shape), (-1,))
+    vals = xp.reshape(xp.broadcast_to(values, picked.shape), (-1,))
     if lin.shape[0] == 0:
         return target
     order = xp.argsort(lin, stable=True)
@@ -76,7 +77,7 @@ def scatter_set_generic(xp: Any, target: Any, index: Any, values: Any) -> Any:
     for n in shape:
         size *= n
     positions = xp.reshape(xp.arange(size, dtype=xp.int64, device=target.device), shape)
-    picked = positions[index]
+    picked = getitem(xp, positions, index)
     lin = xp.reshape(picked, (-1,))
     values = xp.astype(_on_device(xp, values, target), target.dtype)
     vals = xp.reshape(xp.broadcast_to(values, picked.shape), (-1,))
@@ -91,3 +92,108 @@ def scatter_set_generic(xp: Any, target: Any, index: Any, values: Any) -> Any:
     hit = xp.logical_and(last >= 0, xp.equal(xp.take(lin_s, last_c), pos_all))
     flat = xp.reshape(target, (-1,))
     return xp.reshape(xp.where(hit, xp.take(vals_s, last_c), flat), shape)
+
+
+def getitem(xp: Any, x: Any, key: Any) -> Any:
+    """``x[key]``, rewriting keys that mix integer arrays with other indices (which the array
+    API does not allow) into pure integer-array keys."""
+    items = key if isinstance(key, tuple) else (key,)
+    arrays = [k for k in items if hasattr(k, "shape")]
+    mixed = arrays and (
+        len(arrays) != len(items)
+        or (any(xp.isdtype(k.dtype, "bool") for k in arrays) and len(items) > 1)
+    )
+    if not mixed:
+        return x[key]
+    return x[canonical_key(xp, tuple(x.shape), items, x.device)]
+
+
+def canonical_key(xp: Any, shape: tuple, key: tuple, device: Any) -> tuple:
+    """An all-integer-array key selecting what NumPy's ``x[key]`` selects, in NumPy's order.
+
+    The array API allows integer-array indices only on their own; NumPy mixes them with
+    slices, integers, ``None``, ``...`` and boolean masks, with its placement rule for the
+    broadcast advanced dimensions (in place if adjacent, else first). Every index becomes an
+    integer array shaped to its output position, so the result has NumPy's shape exactly.
+    """
+    ndim = len(shape)
+    consumed = 0
+    for k in key:
+        if k is None or k is Ellipsis:
+            continue
+        is_mask = hasattr(k, "dtype") and xp.isdtype(k.dtype, "bool")
+        consumed += len(k.shape) if is_mask else 1
+    expanded: list[Any] = []
+    for k in key:
+        if k is Ellipsis:
+            expanded.extend([slice(None)] * (ndim - consumed))
+        else:
+            expanded.append(k)
+    if not any(k is Ellipsis for k in key):
+        expanded.extend([slice(None)] * (ndim - consumed))
+    items: list[tuple[str, Any]] = []  # ("slice", arange) | ("none", None) | ("adv", array)
+    dim = 0
+    for k in expanded:
+        if k is None:
+            items.append(("none", None))
+        elif isinstance(k, slice):
+            start, stop, step = k.indices(shape[dim])
+            items.append(("slice", xp.arange(start, stop, step, device=device)))
+            dim += 1
+        elif isinstance(k, int):
+            items.append(("adv", xp.asarray(k % shape[dim], device=device)))
+            dim += 1
+        elif xp.isdtype(k.dtype, "bool"):
+            for nz in xp.nonzero(k):
+                items.append(("adv", nz))
+                dim += 1
+        else:
+            items.append(("adv", xp.where(k < 0, k + shape[dim], k)))
+            dim += 1
+    adv = [i for i, (kind, _) in enumerate(items) if kind == "adv"]
+    adv_shape = _broadcast_shapes([items[i][1].shape for i in adv])
+    adjacent = adv == list(range(adv[0], adv[-1] + 1))
+    rest = [i for i in range(len(items)) if i not in adv]
+    if adjacent:
+        layout = [i for i in rest if i < adv[0]] + ["ADV"] + [i for i in rest if i > adv[-1]]
+    else:
+        layout = ["ADV", *rest]
+    out_shape: list[int] = []
+    where: dict[Any, int] = {}
+    for entry in layout:
+        where[entry] = len(out_shape)
+        if entry == "ADV":
+            out_shape.extend(adv_shape)
+        else:
+            kind, value = items[entry]
+            out_shape.append(1 if kind == "none" else value.shape[0])
+    n_out = len(out_shape)
+    int_key = []
+    for i, (kind, value) in enumerate(items):
+        if kind == "none":
+            continue
+        if kind == "slice":
+            s = [1] * n_out
+            s[where[i]] = value.shape[0]
+            int_key.append(xp.reshape(value, tuple(s)))
+        else:
+            a = xp.broadcast_to(value, adv_shape)
+            p = where["ADV"]
+            s = [1] * p + list(adv_shape) + [1] * (n_out - p - len(adv_shape))
+            int_key.append(xp.reshape(a, tuple(s)))
+    return tuple(int_key)
+
+
+def _broadcast_shapes(shapes: list[tuple]) -> tuple:
+    n = max((len(s) for s in shapes), default=0)
+    out = [1] * n
+    for s in shapes:
+        for i, d in enumerate((1,) * (n - len(s)) + tuple(s)):
+            if d != 1:
+                if out[i] not in (1, d):
+                    raise IndexError(
+                        f"shape mismatch: indexing arrays could not be broadcast "
+                        f"together with shapes {shapes}"
+                    )
+                out[i] = d
+    return tuple(out)

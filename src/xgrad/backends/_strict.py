@@ -16,6 +16,7 @@ from array_api_strict._array_object import Array as _StrictArray
 
 from ._base import Backend
 from ._dtypes import check_dtype_supported
+from ._scatter import getitem as _generic_getitem
 from ._scatter import scatter_add_generic, scatter_set_generic
 
 _DEVICE_NAMES = ("CPU_DEVICE", "device1", "device2")
@@ -80,6 +81,9 @@ class StrictBackend(Backend):
 
     def scatter_add(self, target: Any, index: Any, values: Any) -> Any:
         return scatter_add_generic(self.xp, target, index, values)
+
+    def getitem(self, arr: Any, key: Any) -> Any:
+        return _generic_getitem(self.xp, arr, key)
 
     def scatter_set(self, target: Any, index: Any, values: Any) -> Any:
         if _is_basic_key(index) or _is_mask_key(index):

@@ -480,6 +480,10 @@ for _f in (
     _export(_f)
 FUNCTIONS["concat"] = concatenate
 
+from . import manipulation as _manipulation  # noqa: E402  (composes the functions above)
+
+FUNCTIONS.update(_manipulation.PUBLIC)
+
 
 # -- non-differentiable functions --------------------------------------------------------------
 def _nondiff_function(nd: NonDiff) -> Any:

@@ -68,6 +68,35 @@ def normalize_key(bk: Any, ref: Any, key: Any) -> tuple:
                 consumed += 1
         if consumed < len(ref.shape):  # the array API wants the rest of the axes spelled out
             out.append(Ellipsis)
+    return _clamp_slices(bk, tuple(ref.shape), out)
+
+
+def _consumes(bk: Any, k: Any) -> int:
+    if k is None or k is Ellipsis:
+        return 0
+    dtype = getattr(k, "dtype", None)
+    if dtype is not None and bk.xp.isdtype(dtype, "bool"):
+        return len(k.shape)
+    return 1
+
+
+def _clamp_slices(bk: Any, shape: tuple, key: list) -> tuple:
+    """Slices with in-bounds start and stop (the array API leaves out-of-bounds ones
+    unspecified; NumPy clamps them)."""
+    total = sum(_consumes(bk, k) for k in key)
+    dim = 0
+    out = []
+    for k in key:
+        if k is Ellipsis:
+            dim += len(shape) - total
+        elif isinstance(k, slice) and dim < len(shape):
+            start, stop, step = k.indices(shape[dim])
+            out.append(slice(start, None if step < 0 and stop < 0 else stop, step))
+            dim += 1
+            continue
+        else:
+            dim += _consumes(bk, k)
+        out.append(k)
     return tuple(out)
 
 
@@ -81,7 +110,9 @@ def _is_tensor_ns(xp: Any) -> bool:
 
 # -- the mutually adjoint pair: getitem and scatter_add ------------------------------------------
 def _getitem(xp: Any, x: Any, *, key: tuple) -> Any:
-    return x[key]
+    if is_basic(key):
+        return x[key]
+    return _backends.of_namespace(xp).getitem(x, key)
 
 
 def _scatter_add(xp: Any, g: Any, *, key: tuple, shape: tuple) -> Any:
@@ -93,8 +124,7 @@ def _scatter_add(xp: Any, g: Any, *, key: tuple, shape: tuple) -> Any:
             g = xp.reshape(g, zeros[key].shape)
         zeros[key] = g
         return zeros
-    bk = _backends.of_namespace(xp)
-    return bk.scatter_add(zeros, key, xp.broadcast_to(g, zeros[key].shape))
+    return _backends.of_namespace(xp).scatter_add(zeros, key, g)
 
 
 def getitem_grad(xp: Any, g: Any, x_shape: tuple, key: tuple) -> Any:
@@ -108,7 +138,7 @@ def getitem(xp: Any, x: Any, key: tuple) -> Any:
     """``x[key]`` on arrays, or as a recorded op on tensors."""
     if isinstance(x, Tensor):
         return apply(OPS["getitem"], (x,), {"key": key})
-    return x[key]
+    return _getitem(xp, x, key=key)
 
 
 register(

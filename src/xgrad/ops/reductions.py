@@ -189,3 +189,27 @@ reduction("max", _max, _extreme_vjp("argmax"), "amax", doc="maximum; ties: first
 reduction("min", _min, _extreme_vjp("argmin"), "amin", doc="minimum; ties: first occurrence")
 register(Op("cumsum", ("x",), _cumsum, (_cumsum_vjp,), kind="cumulative", doc="running sum"))
 register(Op("cumprod", ("x",), _cumprod, (_cumprod_vjp,), kind="cumulative", doc="running product"))
+
+
+# -- logsumexp ---------------------------------------------------------------------------------
+def _logsumexp(xp: Any, x: Any, *, axis: Any, keepdims: bool) -> Any:
+    """log(sum(exp(x))) without overflow: the maximum is factored out first."""
+    m = xp.max(x, axis=axis, keepdims=True)
+    m = xp.where(xp.isfinite(m), m, 0.0)
+    y = xp.log(xp.sum(xp.exp(x - m), axis=axis, keepdims=True)) + m
+    if keepdims:
+        return y
+    return xp.reshape(y, tuple(n for i, n in enumerate(y.shape) if not _reduced(i, axis)))
+
+
+def _reduced(i: int, axis: Any) -> bool:
+    return axis is None or i in axis
+
+
+def _logsumexp_vjp(xp: Any, g: Any, x: Any, y: Any, *, axis: Any, keepdims: bool) -> Any:
+    shape = tuple(x.shape)
+    ye = _expand(xp, y, shape, axis, keepdims)
+    return _expand(xp, g, shape, axis, keepdims) * xp.exp(x - ye)
+
+
+reduction("logsumexp", _logsumexp, _logsumexp_vjp, doc="log(sum(exp(x))), computed stably")

@@ -158,3 +158,69 @@ def stack_op(n: int) -> Op:
 
 register(concat_op(2), "concatenate")
 register(stack_op(2))
+
+
+# -- pad, tril/triu, repeat ---------------------------------------------------------------------
+def _pad(xp: Any, x: Any, *, pad_width: tuple, value: float) -> Any:
+    shape = tuple(n + lo + hi for n, (lo, hi) in zip(x.shape, pad_width, strict=True))
+    out = xp.full(shape, value, dtype=x.dtype, device=x.device)
+    out[_centre(x.shape, pad_width)] = x
+    return out
+
+
+def _centre(shape: tuple, pad_width: tuple) -> tuple:
+    return tuple(slice(lo, lo + n) for n, (lo, _) in zip(shape, pad_width, strict=True))
+
+
+register(
+    Op(
+        "pad",
+        ("x",),
+        _pad,
+        (lambda xp, g, x_shape, *, pad_width, value: g[_centre(x_shape, pad_width)],),
+        kind="shape",
+        doc="x surrounded by a constant (NumPy's pad, mode='constant')",
+    )
+)
+register(
+    Op(
+        "tril",
+        ("x",),
+        lambda xp, x, *, k: xp.tril(x, k=k),
+        (lambda xp, g, *, k: xp.tril(g, k=k),),
+        kind="shape",
+        doc="the lower triangle (elements above the k-th diagonal set to 0)",
+    )
+)
+register(
+    Op(
+        "triu",
+        ("x",),
+        lambda xp, x, *, k: xp.triu(x, k=k),
+        (lambda xp, g, *, k: xp.triu(g, k=k),),
+        kind="shape",
+        doc="the upper triangle (elements below the k-th diagonal set to 0)",
+    )
+)
+
+
+def _repeat(xp: Any, x: Any, *, repeats: int, axis: int) -> Any:
+    return xp.repeat(x, repeats, axis=axis)
+
+
+def _repeat_vjp(xp: Any, g: Any, x_shape: tuple, *, repeats: int, axis: int) -> Any:
+    """Each element was copied ``repeats`` times in a row: sum those copies."""
+    shape = (*x_shape[:axis], x_shape[axis], repeats, *x_shape[axis + 1 :])
+    return xp.sum(xp.reshape(g, shape), axis=axis + 1)
+
+
+register(
+    Op(
+        "repeat",
+        ("x",),
+        _repeat,
+        (_repeat_vjp,),
+        kind="shape",
+        doc="each element repeated along an axis",
+    )
+)

@@ -1,0 +1,378 @@
+"""NumPy's array-manipulation functions, built from the op table's rows.
+
+Each function here is a short composition of differentiable rows (views, ``concatenate``,
+``getitem``, ``pad``, ...), so its derivative is exact by construction; each has its own row
+in the op-test table. Functions whose derivative deserves a dedicated rule (``pad``,
+``tril``, ``repeat``, ``logsumexp``) are rows of their own.
+"""
+
+from __future__ import annotations
+
+import builtins
+import itertools
+import operator
+from collections.abc import Sequence
+from typing import Any
+
+from .._tensor import Tensor
+from ._core import OPS
+from ._public import as_tensor_input, ndim_of, norm_axes, norm_axis, run
+
+__all__ = ["PUBLIC"]
+
+PUBLIC: dict[str, Any] = {}
+
+
+def _export(fn: Any) -> Any:
+    fn.__module__ = "xgrad"
+    PUBLIC[fn.__name__] = fn
+    return fn
+
+
+def _f(name: str) -> Any:
+    from . import FUNCTIONS
+
+    return FUNCTIONS[name]
+
+
+def _tensor(x: Any) -> Tensor:
+    x = as_tensor_input(x)
+    return x if isinstance(x, Tensor) else Tensor(x, copy=False)
+
+
+# -- dimensions ----------------------------------------------------------------------------------
+def _atleast(arys: tuple, shape_of: Any) -> Any:
+    out = []
+    for a in arys:
+        t = _tensor(a)
+        shp = shape_of(tuple(t.shape))
+        out.append(t if shp == tuple(t.shape) else _f("reshape")(t, shp))
+    return out[0] if len(out) == 1 else out
+
+
+@_export
+def atleast_1d(*arys: Any) -> Any:
+    """Views with at least one dimension."""
+    return _atleast(arys, lambda s: s if len(s) >= 1 else (1,))
+
+
+@_export
+def atleast_2d(*arys: Any) -> Any:
+    """Views with at least two dimensions (a 1-D ``(n,)`` becomes ``(1, n)``)."""
+    return _atleast(arys, lambda s: s if len(s) >= 2 else (1,) * (2 - len(s)) + s)
+
+
+@_export
+def atleast_3d(*arys: Any) -> Any:
+    """Views with at least three dimensions (``(n,)`` -> ``(1, n, 1)``, ``(m, n)`` ->
+    ``(m, n, 1)``), as NumPy."""
+
+    def shape(s: tuple) -> tuple:
+        if len(s) == 0:
+            return (1, 1, 1)
+        if len(s) == 1:
+            return (1, s[0], 1)
+        if len(s) == 2:
+            return (*s, 1)
+        return s
+
+    return _atleast(arys, shape)
+
+
+# -- joining and splitting -------------------------------------------------------------------------
+@_export
+def hstack(tup: Sequence[Any], *, constant: bool | None = None) -> Tensor:
+    """Join along the second axis (the first for 1-D inputs).
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> xg.hstack([xg.tensor([1.0]), xg.tensor([2.0, 3.0])])
+    Tensor([1., 2., 3.])
+    """
+    items = [atleast_1d(t) for t in tup]
+    axis = 0 if items and items[0].ndim == 1 else 1
+    return _f("concatenate")(items, axis, constant=constant)
+
+
+@_export
+def vstack(tup: Sequence[Any], *, constant: bool | None = None) -> Tensor:
+    """Join along the first axis, after making 1-D inputs rows."""
+    return _f("concatenate")([atleast_2d(t) for t in tup], 0, constant=constant)
+
+
+@_export
+def split(ary: Any, indices_or_sections: Any, axis: int = 0) -> list[Tensor]:
+    """Split into views along ``axis``, at indices or into equal sections.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> a, b = xg.split(xg.arange(4.0), 2)
+    >>> a, b
+    (Tensor([0., 1.]), Tensor([2., 3.]))
+    """
+    t = _tensor(ary)
+    ax = norm_axis(axis, t.ndim)
+    n = t.shape[ax]
+    if isinstance(indices_or_sections, int) or hasattr(indices_or_sections, "__index__"):
+        sections = operator.index(indices_or_sections)
+        if sections <= 0 or n % sections:
+            raise ValueError("array split does not result in an equal division")
+        bounds = [i * (n // sections) for i in range(sections + 1)]
+    else:
+        bounds = [0, *(builtins.min(builtins.max(int(i), 0), n) for i in indices_or_sections), n]
+    pre = (slice(None),) * ax
+    return [
+        t[(*pre, slice(lo, builtins.max(lo, hi)), ...)] for lo, hi in itertools.pairwise(bounds)
+    ]
+
+
+# -- repetition and padding ------------------------------------------------------------------------
+@_export
+def repeat(
+    a: Any, repeats: Any, axis: int | None = None, *, constant: bool | None = None
+) -> Tensor:
+    """Repeat each element ``repeats`` times (an int, or one count per element) along ``axis``
+    (of the flattened array by default)."""
+    t = _tensor(a)
+    if axis is None:
+        t = _f("ravel")(t)
+        axis = 0
+    ax = norm_axis(axis, t.ndim)
+    if isinstance(repeats, int) or (
+        hasattr(repeats, "__index__") and not hasattr(repeats, "shape")
+    ):
+        return run(OPS["repeat"], (t,), {"repeats": operator.index(repeats), "axis": ax}, constant)
+    counts = [int(r) for r in repeats]
+    if len(counts) != t.shape[ax]:
+        raise ValueError(f"repeat: {len(counts)} repeats for an axis of length {t.shape[ax]}")
+    index = [i for i, c in enumerate(counts) for _ in range(c)]
+    return take(t, index, axis=ax)
+
+
+@_export
+def tile(A: Any, reps: Any) -> Tensor:
+    """``A`` repeated ``reps`` times along each axis (broadcast, then reshaped)."""
+    t = _tensor(A)
+    reps = (reps,) if isinstance(reps, int) else tuple(int(r) for r in reps)
+    nd = builtins.max(len(reps), t.ndim)
+    reps = (1,) * (nd - len(reps)) + reps
+    shape = (1,) * (nd - t.ndim) + tuple(t.shape)
+    t = _f("reshape")(t, shape)
+    expanded = _f("reshape")(t, tuple(d for n in shape for d in (1, n)))
+    big = _f("broadcast_to")(
+        expanded, tuple(d for r, n in zip(reps, shape, strict=True) for d in (r, n))
+    )
+    return _f("reshape")(big, tuple(r * n for r, n in zip(reps, shape, strict=True)))
+
+
+@_export
+def pad(
+    array: Any,
+    pad_width: Any,
+    mode: str = "constant",
+    *,
+    constant_values: float = 0,
+    constant: bool | None = None,
+) -> Tensor:
+    """Pad with a constant (NumPy's ``mode="constant"``); the gradient is the centre of ``g``.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> xg.pad(xg.tensor([1.0, 2.0]), 1)
+    Tensor([0., 1., 2., 0.])
+    """
+    if mode != "constant":
+        raise ValueError(f"pad: only mode='constant' is supported, got mode={mode!r}")
+    t = _tensor(array)
+    nd = t.ndim
+    pw = pad_width
+    if isinstance(pw, int):
+        widths = ((pw, pw),) * nd
+    else:
+        pw = tuple(pw)
+        if pw and isinstance(pw[0], int):
+            pair = (pw[0], pw[1] if len(pw) > 1 else pw[0])
+            widths = (pair,) * nd
+        else:
+            widths = tuple((int(p[0]), int(p[-1])) for p in (pw * nd if len(pw) == 1 else pw))
+    if len(widths) != nd or builtins.any(lo < 0 or hi < 0 for lo, hi in widths):
+        raise ValueError(f"pad: invalid pad_width {pad_width!r} for {nd} dimensions")
+    return run(OPS["pad"], (t,), {"pad_width": widths, "value": float(constant_values)}, constant)
+
+
+@_export
+def tril(m: Any, k: int = 0, *, constant: bool | None = None) -> Tensor:
+    """The lower triangle of the last two axes (above the ``k``-th diagonal set to 0)."""
+    return run(OPS["tril"], (_tensor(m),), {"k": int(k)}, constant)
+
+
+@_export
+def triu(m: Any, k: int = 0, *, constant: bool | None = None) -> Tensor:
+    """The upper triangle of the last two axes (below the ``k``-th diagonal set to 0)."""
+    return run(OPS["triu"], (_tensor(m),), {"k": int(k)}, constant)
+
+
+# -- gathering ---------------------------------------------------------------------------------
+@_export
+def take(a: Any, indices: Any, axis: int | None = None) -> Tensor:
+    """Elements at ``indices`` along ``axis`` (of the flattened array by default); repeated
+    indices accumulate in the gradient.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> x = xg.tensor([1.0, 2.0, 3.0])
+    >>> xg.take(x, [0, 0, 2]).sum().backward()
+    >>> x.grad
+    array([2., 0., 1.])
+    """
+    t = _tensor(a)
+    if axis is None:
+        t = _f("ravel")(t)
+        axis = 0
+    ax = norm_axis(axis, t.ndim)
+    return t[(slice(None),) * ax + (_index_array(t, indices), ...)]
+
+
+def _index_array(t: Tensor, indices: Any) -> Any:
+    if isinstance(indices, Tensor):
+        return indices
+    bk = t._backend
+    if isinstance(indices, bk.array_types):
+        return indices
+    return bk.asarray(indices, dtype=bk.dtype("int64"), device=t.device)
+
+
+@_export
+def take_along_axis(arr: Any, indices: Any, axis: int | None) -> Tensor:
+    """``arr`` picked along ``axis`` by ``indices`` (shaped like ``arr`` except on ``axis``),
+    as ``numpy.take_along_axis``; argsort results index this way."""
+    t = _tensor(arr)
+    idx = indices._data if isinstance(indices, Tensor) else _index_array(t, indices)
+    if axis is None:
+        return take(t, idx)
+    nd = t.ndim
+    ax = norm_axis(axis, nd)
+    if len(idx.shape) != nd:
+        raise ValueError("take_along_axis: indices and arr must have the same number of dims")
+    xp = t._backend.xp
+    key = []
+    for i in range(nd):
+        if i == ax:
+            key.append(idx)
+        else:
+            shape = [1] * nd
+            shape[i] = idx.shape[i]
+            r = xp.arange(idx.shape[i], device=t.device)
+            key.append(xp.reshape(r, tuple(shape)))
+    shape = tuple(builtins.max(k.shape[i] for k in key) for i in range(nd))
+    key = [xp.broadcast_to(k, shape) for k in key]
+    return t[tuple(key)]
+
+
+# -- sorting and differences -------------------------------------------------------------------
+@_export
+def sort(a: Any, axis: int | None = -1) -> Tensor:
+    """Sorted along ``axis`` (stable); the gradient goes back to each value's old place.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> x = xg.tensor([3.0, 1.0, 2.0])
+    >>> y = xg.sort(x)
+    >>> (y * xg.tensor([1.0, 10.0, 100.0])).sum().backward()
+    >>> y, x.grad
+    (Tensor([1., 2., 3.]), array([100.,   1.,  10.]))
+    """
+    t = _tensor(a)
+    if axis is None:
+        t = _f("ravel")(t)
+        axis = 0
+    ax = norm_axis(axis, t.ndim)
+    order = t._backend.xp.argsort(t._data, axis=ax, stable=True)
+    return take_along_axis(t, order, ax)
+
+
+@_export
+def diff(a: Any, n: int = 1, axis: int = -1, prepend: Any = None, append: Any = None) -> Tensor:
+    """The ``n``-th discrete difference along ``axis``, as ``numpy.diff``."""
+    t = _tensor(a)
+    ax = norm_axis(axis, t.ndim)
+
+    def edge(e: Any) -> Tensor:
+        e = _tensor(e)
+        if e.ndim == 0:
+            shape = list(t.shape)
+            shape[ax] = 1
+            e = _f("broadcast_to")(e, tuple(shape))
+        return e
+
+    parts = [edge(prepend)] if prepend is not None else []
+    parts.append(t)
+    if append is not None:
+        parts.append(edge(append))
+    if len(parts) > 1:
+        t = _f("concatenate")(parts, ax)
+    pre = (slice(None),) * ax
+    for _ in range(n):
+        t = t[(*pre, slice(1, None), ...)] - t[(*pre, slice(None, -1), ...)]
+    return t
+
+
+def _cumulative(name: str, x: Any, axis: int | None, include_initial: bool) -> Tensor:
+    t = _tensor(x)
+    if axis is None:
+        if t.ndim > 1:
+            raise ValueError(f"{name}: axis is required for arrays of more than one dimension")
+        axis = 0
+    out = _f("cumsum" if name == "cumulative_sum" else "cumprod")(t, axis)
+    if include_initial:
+        ax = norm_axis(axis, t.ndim)
+        shape = list(out.shape)
+        shape[ax] = 1
+        from .._creation import full_like
+
+        first = full_like(out, 0.0 if name == "cumulative_sum" else 1.0, shape=shape, constant=True)
+        out = _f("concatenate")([first, out], ax)
+    return out
+
+
+@_export
+def cumulative_sum(
+    x: Any, /, *, axis: int | None = None, dtype: Any = None, include_initial: bool = False
+) -> Tensor:
+    """The array API's running sum (``axis`` is required beyond one dimension)."""
+    t = _cumulative("cumulative_sum", x, axis, include_initial)
+    return t if dtype is None else t.astype(dtype)
+
+
+@_export
+def cumulative_prod(
+    x: Any, /, *, axis: int | None = None, dtype: Any = None, include_initial: bool = False
+) -> Tensor:
+    """The array API's running product (``axis`` is required beyond one dimension)."""
+    t = _cumulative("cumulative_prod", x, axis, include_initial)
+    return t if dtype is None else t.astype(dtype)
+
+
+@_export
+def logsumexp(
+    x: Any, axis: Any = None, keepdims: bool = False, *, constant: bool | None = None
+) -> Tensor:
+    """``log(sum(exp(x)))`` over ``axis``, without overflow; its gradient is the softmax.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> x = xg.tensor([1000.0, 1000.0])
+    >>> y = xg.logsumexp(x)
+    >>> y.backward()
+    >>> y, x.grad
+    (Tensor(1000.69314718), array([0.5, 0.5]))
+    """
+    t = as_tensor_input(x)
+    params = {"axis": norm_axes(axis, ndim_of(t)), "keepdims": bool(keepdims)}
+    return run(OPS["logsumexp"], (t,), params, constant)
