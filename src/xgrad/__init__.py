@@ -4,8 +4,8 @@
 >>> x = mg.tensor([2.0, -4.0, 1.0, 3.0])
 >>> f = np.sin(x) * x ** 2          # NumPy functions dispatch to xgrad and return Tensors
 >>> f.backward()
->>> x.grad                          # df/dx at every point
-array([ 2.,  1.,  2.,  8.]...)
+>>> x.grad                          # df/dx = x**2 cos(x) + 2x sin(x) at every point
+array([  1.97260236, -16.5127179 ,   2.22324428,  -8.06321242])
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import _engine as _engine_module
-from . import _interop, _memguard, _methods, _transfer, _xp, errors, linalg  # noqa: F401
+from . import _interop, _memguard, _methods, _transfer, _xp, errors, linalg, nnet  # noqa: F401
 from ._creation import (
     arange,
     asarray,
@@ -91,6 +91,7 @@ __all__ = [
     # submodules
     "errors",
     "linalg",
+    "nnet",
     # every op-table function (elementwise, reductions, shape, linalg, non-differentiable)
     *sorted(_FUNCTIONS),
 ]

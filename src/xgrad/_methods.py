@@ -190,9 +190,14 @@ def _install() -> None:
 
 def _getitem(self: Tensor, key: Any) -> Tensor:
     k = normalize_key(self._backend, self._data, key)
-    if is_basic(k):
+    if is_basic(k) and not _picks_one_element(k, self.ndim):
         return _views.make_view(self, _views.Link("getitem", {"key": k}))
     return apply(OPS["getitem"], (self,), {"key": k})
+
+
+def _picks_one_element(key: tuple, ndim: int) -> bool:
+    """NumPy returns a scalar copy, not a view, when integers index every axis."""
+    return len(key) == ndim and all(type(k) is int for k in key)
 
 
 def _setitem(self: Tensor, key: Any, value: Any) -> None:

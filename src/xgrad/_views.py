@@ -78,8 +78,12 @@ class Link:
 
 
 def make_view(x: Tensor, link: Link) -> Tensor:
-    """Apply a view step to ``x`` and record the result as a view of ``x``'s base."""
+    """Apply a view step to ``x`` and record the result as a view of ``x``'s base (unless the
+    backend had to copy, as NumPy does to reshape some non-contiguous arrays: then, as in
+    MyGrad, the result is not a view)."""
     out = link.apply(x)
+    if not x._backend.shares_memory(out._data, x._data):
+        return out
     base = x._base
     if base is None:
         base = x

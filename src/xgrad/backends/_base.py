@@ -130,6 +130,15 @@ class Backend:
         out[index] = values
         return out
 
+    def shares_memory(self, a: Any, b: Any) -> bool:
+        """Whether ``a`` may share memory with ``b`` (decides whether a view op made a view;
+        libraries that cannot tell answer True: the op is then treated as a view)."""
+        return True
+
+    def masked(self, cond: Any, g: Any) -> Any:
+        """``g`` where ``cond`` is true, 0 elsewhere (the workhorse of kink derivatives)."""
+        return self.xp.where(cond, g, 0.0)
+
     def owned(self, arr: Any) -> Any:
         """Return ``arr`` if the caller may mutate it in place, otherwise a writable copy.
 

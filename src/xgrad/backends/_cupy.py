@@ -112,6 +112,9 @@ class CupyBackend(Backend):
         with device if device is not None else self.default_device():
             return getattr(self.xp, name)(*args, **kwargs)
 
+    def shares_memory(self, a: Any, b: Any) -> bool:
+        return bool(self._cupy.may_share_memory(a, b))
+
     def to_host(self, arr: Any) -> Any:
         return arr.get()
 

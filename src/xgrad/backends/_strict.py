@@ -86,7 +86,15 @@ class StrictBackend(Backend):
         return _generic_getitem(self.xp, arr, key)
 
     def scatter_set(self, target: Any, index: Any, values: Any) -> Any:
-        if _is_basic_key(index) or _is_mask_key(index):
+        if _is_basic_key(index):
+            items = index if isinstance(index, tuple) else (index,)
+            if any(k is None for k in items):  # the standard's __setitem__ takes no None
+                region = target[index].shape
+                index = tuple(k for k in items if k is not None)
+                if hasattr(values, "shape"):
+                    values = xps.reshape(xps.broadcast_to(values, region), target[index].shape)
+            return super().scatter_set(target, index, values)
+        if _is_mask_key(index):
             return super().scatter_set(target, index, values)  # the standard's __setitem__
         return scatter_set_generic(self.xp, target, index, values)
 

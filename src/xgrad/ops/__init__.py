@@ -15,6 +15,7 @@ from typing import Any
 from .._tensor import Tensor
 from . import elementwise, linalg, reductions  # noqa: F401  (register the rows)
 from . import indexing as _indexing_rows  # noqa: F401
+from . import nnet as _nnet_rows  # noqa: F401
 from . import shape as _shape_rows  # noqa: F401
 from ._core import OPS, Op, apply, apply1, apply2
 from ._public import (

@@ -11,6 +11,7 @@ import math
 from typing import Any
 
 from ._core import Op, register
+from ._util import masked
 
 LN2 = math.log(2.0)
 LN10 = math.log(10.0)
@@ -91,21 +92,21 @@ def _clip_x(xp: Any, g: Any, x: Any, lo: Any, hi: Any) -> Any:
         keep = x > lo
     else:
         keep = xp.logical_and(x > lo, x < hi)
-    return xp.where(keep, g, 0.0)
+    return masked(xp, keep, g)
 
 
 def _clip_lo(xp: Any, g: Any, x: Any, lo: Any, hi: Any) -> Any:
     below = x < lo
     if hi is not None:  # where lo > hi, NumPy's clip returns hi
         below = xp.logical_and(below, lo < hi)
-    return xp.where(below, g, 0.0)
+    return masked(xp, below, g)
 
 
 def _clip_hi(xp: Any, g: Any, x: Any, lo: Any, hi: Any) -> Any:
     above = x > hi
     if lo is not None:
         above = xp.logical_or(above, lo > hi)
-    return xp.where(above, g, 0.0)
+    return masked(xp, above, g)
 
 
 def _logaddexp2(xp: Any, a: Any, b: Any) -> Any:
@@ -132,14 +133,14 @@ binary(
 binary("power", _pow_base, _pow_exponent, lambda xp, a, b: a**b, "pow", doc="a ** b")
 binary(
     "maximum",
-    lambda xp, g, a, b: xp.where(a > b, g, 0.0),
-    lambda xp, g, a, b: xp.where(b > a, g, 0.0),
+    lambda xp, g, a, b: masked(xp, a > b, g),
+    lambda xp, g, a, b: masked(xp, b > a, g),
     doc="elementwise larger value; at a tie the gradient is 0 for both",
 )
 binary(
     "minimum",
-    lambda xp, g, a, b: xp.where(a < b, g, 0.0),
-    lambda xp, g, a, b: xp.where(b < a, g, 0.0),
+    lambda xp, g, a, b: masked(xp, a < b, g),
+    lambda xp, g, a, b: masked(xp, b < a, g),
     doc="elementwise smaller value; at a tie the gradient is 0 for both",
 )
 binary(

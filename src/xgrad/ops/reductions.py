@@ -12,6 +12,7 @@ import math
 from typing import Any
 
 from ._core import Op, register
+from ._util import masked
 
 
 def _expand(xp: Any, g: Any, x_shape: tuple, axis: tuple | None, keepdims: bool) -> Any:
@@ -128,7 +129,7 @@ def _extreme_vjp(find: str) -> Any:
         k = x2.shape[-1]
         first = xp.arange(k, device=x2.device) == idx
         g2 = xp.reshape(g, (*x2.shape[:-1], 1))
-        return _from_last(xp, xp.where(first, g2, 0.0), moved, perm)
+        return _from_last(xp, masked(xp, first, g2), moved, perm)
 
     return rule
 

@@ -10,6 +10,7 @@ import functools
 from typing import Any
 
 from ._core import Op, register
+from ._util import masked
 
 
 def _shape_op(name: str, impl: Any, vjp: Any, *aliases: str, doc: str = "") -> Op:
@@ -94,8 +95,8 @@ register(
         lambda xp, cond, a, b: xp.where(cond, a, b),
         (
             None,
-            lambda xp, g, cond: xp.where(cond, g, 0.0),
-            lambda xp, g, cond: xp.where(cond, 0.0, g),
+            lambda xp, g, cond: masked(xp, cond, g),
+            lambda xp, g, cond: masked(xp, xp.logical_not(cond), g),
         ),
         kind="shape",
         doc="a where cond is true, b elsewhere",

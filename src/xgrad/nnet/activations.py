@@ -1,0 +1,109 @@
+"""Activation functions (MyGrad's ``mygrad.nnet.activations``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._tensor import Tensor
+from ..ops import FUNCTIONS, OPS
+from ..ops._public import as_tensor_input, ndim_of, norm_axis, run
+
+__all__ = [
+    "elu",
+    "glu",
+    "hard_tanh",
+    "leaky_relu",
+    "logsoftmax",
+    "relu",
+    "selu",
+    "sigmoid",
+    "soft_sign",
+    "softmax",
+    "tanh",
+]
+
+tanh = FUNCTIONS["tanh"]
+
+
+def relu(x: Any, *, constant: bool | None = None) -> Tensor:
+    """``max(x, 0)``; the derivative at 0 is 0.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> from xgrad.nnet.activations import relu
+    >>> x = xg.tensor([-1.0, 0.0, 2.0])
+    >>> relu(x).backward()
+    >>> x.grad
+    array([0., 0., 1.])
+    """
+    return run(OPS["relu"], (x,), None, constant)
+
+
+def leaky_relu(x: Any, slope: float, *, constant: bool | None = None) -> Tensor:
+    """``x`` where positive, ``slope * x`` elsewhere."""
+    return run(OPS["leaky_relu"], (x,), {"slope": float(slope)}, constant)
+
+
+def sigmoid(x: Any, *, constant: bool | None = None) -> Tensor:
+    """The logistic function ``1 / (1 + exp(-x))``, computed without overflow."""
+    return run(OPS["sigmoid"], (x,), None, constant)
+
+
+def _axis(x: Any, axis: int) -> tuple[Any, dict]:
+    x = as_tensor_input(x)
+    return x, {"axis": norm_axis(axis, ndim_of(x))}
+
+
+def softmax(x: Any, axis: int = -1, *, constant: bool | None = None) -> Tensor:
+    """``exp(x) / sum(exp(x))`` along ``axis``, computed stably.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> from xgrad.nnet.activations import softmax
+    >>> softmax(xg.tensor([0.0, 0.0]))
+    Tensor([0.5, 0.5])
+    """
+    x, params = _axis(x, axis)
+    return run(OPS["softmax"], (x,), params, constant)
+
+
+def logsoftmax(x: Any, axis: int = -1, *, constant: bool | None = None) -> Tensor:
+    """``log(softmax(x))`` along ``axis``, computed stably."""
+    x, params = _axis(x, axis)
+    return run(OPS["logsoftmax"], (x,), params, constant)
+
+
+def elu(x: Any, alpha: float, *, constant: bool | None = None) -> Tensor:
+    """``x`` where positive, ``alpha * (exp(x) - 1)`` elsewhere."""
+    return run(OPS["elu"], (x,), {"alpha": float(alpha)}, constant)
+
+
+def selu(x: Any, *, constant: bool | None = None) -> Tensor:
+    """The scaled exponential linear unit (self-normalising constants)."""
+    return run(OPS["selu"], (x,), None, constant)
+
+
+def soft_sign(x: Any, *, constant: bool | None = None) -> Tensor:
+    """``x / (1 + |x|)``."""
+    return FUNCTIONS["divide"](x, 1 + FUNCTIONS["absolute"](x), constant=constant)
+
+
+def hard_tanh(
+    x: Any, *, lower_bound: float = -1, upper_bound: float = 1, constant: bool | None = None
+) -> Tensor:
+    """``x`` clipped to ``[lower_bound, upper_bound]`` (derivative 0 at and beyond them)."""
+    return FUNCTIONS["clip"](x, lower_bound, upper_bound, constant=constant)
+
+
+def glu(x: Any, axis: int = -1, *, constant: bool | None = None) -> Tensor:
+    """The gated linear unit: the first half of ``x`` along ``axis`` times the sigmoid of
+    the second half."""
+    x = as_tensor_input(x)
+    ax = norm_axis(axis, ndim_of(x))
+    n = x.shape[ax]
+    if n % 2:
+        raise ValueError(f"glu: the size of axis {ax} must be even, got {n}")
+    first, second = FUNCTIONS["split"](x, 2, axis=ax)
+    return FUNCTIONS["multiply"](first, sigmoid(second), constant=constant)

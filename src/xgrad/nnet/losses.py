@@ -1,0 +1,69 @@
+"""Loss functions (MyGrad's ``mygrad.nnet.losses``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import backends as _backends
+from .._tensor import Tensor
+from ..ops import FUNCTIONS, OPS
+from ..ops._public import as_tensor_input, run
+
+__all__ = ["negative_log_likelihood", "softmax_crossentropy"]
+
+
+def _labels(x: Any, y_true: Any) -> Any:
+    """The integer class labels as an array on ``x``'s backend and device."""
+    if isinstance(y_true, Tensor):
+        y_true = y_true.data
+    bk = x._backend if isinstance(x, Tensor) else _backends.backend_of(x)
+    if not isinstance(y_true, bk.array_types):
+        y_true = bk.asarray(y_true, device=bk.device_of(x.data if isinstance(x, Tensor) else x))
+    if not bk.xp.isdtype(y_true.dtype, "integral"):
+        raise TypeError(f"y_true must hold integer class labels, got dtype {y_true.dtype}")
+    shape = tuple(x.shape)
+    if len(shape) != 2 or tuple(y_true.shape) != (shape[0],):
+        raise ValueError(
+            f"expected scores of shape (N, C) and labels of shape (N,); got {shape} "
+            f"and {tuple(y_true.shape)}"
+        )
+    return y_true
+
+
+def softmax_crossentropy(x: Any, y_true: Any, *, constant: bool | None = None) -> Tensor:
+    """The mean cross-entropy of ``softmax(x)`` against integer labels ``y_true``.
+
+    ``x`` holds C class scores for each of N data, shape ``(N, C)``; its gradient is
+    ``(softmax(x) - onehot(y_true)) / N``.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> from xgrad.nnet.losses import softmax_crossentropy
+    >>> x = xg.tensor([[0.0, 0.0], [1.0, -1.0]])
+    >>> loss = softmax_crossentropy(x, [0, 0])
+    >>> loss.backward()
+    >>> loss            # (log 2 + log(1 + e**-2)) / 2
+    Tensor(0.4100376)
+    >>> x.grad
+    array([[-0.25      ,  0.25      ],
+           [-0.05960146,  0.05960146]])
+    """
+    x = as_tensor_input(x)
+    return run(OPS["softmax_crossentropy"], (x, _labels(x, y_true)), None, constant)
+
+
+def negative_log_likelihood(
+    x: Any, y_true: Any, *, weights: Any = None, constant: bool | None = None
+) -> Tensor:
+    """The mean of ``-weights[y_true[i]] * x[i, y_true[i]]`` (``x`` holding log-probabilities,
+    ``weights`` one factor per class, default 1), as MyGrad defines it."""
+    x = as_tensor_input(x)
+    labels = _labels(x, y_true)
+    n = x.shape[0]
+    picked = FUNCTIONS["take_along_axis"](x, FUNCTIONS["reshape"](Tensor(labels), (n, 1)).data, 1)
+    if weights is None:
+        return FUNCTIONS["negative"](FUNCTIONS["mean"](picked), constant=constant)
+    w = FUNCTIONS["take"](weights, labels)
+    weighted = FUNCTIONS["multiply"](FUNCTIONS["reshape"](picked, (n,)), w)
+    return FUNCTIONS["negative"](FUNCTIONS["mean"](weighted), constant=constant)

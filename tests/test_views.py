@@ -1,0 +1,320 @@
+"""Views and in-place updates, against NumPy in lockstep (a Hypothesis state machine), plus the
+specific behaviours of SEMANTICS.md's view rows.
+
+The machine keeps a base tensor and views of it next to a NumPy array and the same views of
+that array, applies random view ops and in-place updates to both, and checks after every step
+that the data agree and that every view's ``base`` is the base. At the end it runs
+``backward`` on a weighted sum and checks every gradient against finite differences of a NumPy
+replay of the whole program, and each view's gradient against the same view of the base's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+from hypothesis.stateful import (
+    Bundle,
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+)
+
+import xgrad as mg
+
+ISCALARS = st.sampled_from([0.5, 2.0, -1.5, 3.0])
+
+
+def _view_ops(shape: tuple, allow_reshape: bool) -> st.SearchStrategy:
+    ops = [
+        st.tuples(
+            st.just("index"), hnp.basic_indices(shape, allow_newaxis=True, allow_ellipsis=True)
+        ),
+        st.just(("T", None)),
+    ]
+    if shape:
+        ops.append(
+            st.tuples(
+                st.just("swapaxes"),
+                st.tuples(st.integers(0, len(shape) - 1), st.integers(0, len(shape) - 1)),
+            )
+        )
+    if allow_reshape:
+        ops.append(st.just(("ravel", None)))
+    ops.append(st.just(("expand_dims", None)))
+    return st.one_of(ops)
+
+
+def _apply_view(lib: Any, a: Any, op: str, arg: Any) -> Any:
+    if op == "index":
+        return a[arg]
+    if op == "T":
+        return a.T
+    if op == "swapaxes":
+        return lib.swapaxes(a, *arg)
+    if op == "ravel":
+        return lib.ravel(a) if lib is mg else np.ravel(a)
+    return lib.expand_dims(a, 0)
+
+
+def _inplace(lib: Any, target: Any, op: str, value: Any) -> None:
+    if op == "+=":
+        target += value
+    elif op == "*=":
+        target *= value
+    elif op == "-=":
+        target -= value
+    else:  # setitem of everything
+        target[...] = value
+
+
+class ViewMachine(RuleBasedStateMachine):
+    """Lockstep: xgrad tensors vs NumPy arrays, through views and in-place updates."""
+
+    backend_name = "numpy"
+    device: Any = None
+    allow_reshape = True
+    views = Bundle("views")
+
+    @initialize(target=views, data=st.data())
+    def start(self, data: Any) -> int:
+        shape = data.draw(hnp.array_shapes(min_dims=1, max_dims=3, max_side=4), label="shape")
+        self.x0 = data.draw(hnp.arrays(np.float64, shape, elements=st.floats(-2, 2)), label="x0")
+        self.leaf = mg.tensor(self.x0, backend=self.backend_name, device=self.device)
+        base = self.leaf * 1.0  # the program below mutates this, never the leaf itself
+        self.tensors = {0: base}
+        self.arrays = {0: self.x0.copy()}
+        self.program: list[tuple] = []  # replayed with NumPy for finite differences
+        return 0
+
+    @rule(target=views, parent=views, data=st.data())
+    def make_view(self, parent: int, data: Any) -> int:
+        a = self.arrays[parent]
+        op, arg = data.draw(_view_ops(a.shape, self.allow_reshape), label="view op")
+        if op == "swapaxes" and a.ndim == 0:
+            op, arg = "T", None
+        new = len(self.tensors)
+        self.arrays[new] = _apply_view(np, a, op, arg)
+        self.tensors[new] = _apply_view(mg, self.tensors[parent], op, arg)
+        self.program.append(("view", new, parent, op, arg))
+        return new
+
+    @precondition(lambda self: len(self.tensors) > 0)
+    @rule(
+        target_id=views,
+        op=st.sampled_from(["+=", "*=", "-=", "[...]="]),
+        value=ISCALARS,
+        use_view=st.booleans(),
+        data=st.data(),
+    )
+    def update(self, target_id: int, op: str, value: float, use_view: bool, data: Any) -> None:
+        a = self.arrays[target_id]
+        if not a.flags.writeable:  # NumPy's read-only views (none of ours are, but be safe)
+            return
+        source = None
+        if use_view:
+            same = [k for k, v in self.arrays.items() if v.shape == a.shape]
+            source = data.draw(st.sampled_from(same), label="operand view")
+        np_value = value if source is None else self.arrays[source] * value
+        mg_value = value if source is None else self.tensors[source] * value
+        _inplace(np, a, op, np_value)
+        _inplace(mg, self.tensors[target_id], op, mg_value)
+        self.program.append(("update", target_id, op, value, source))
+
+    @invariant()
+    def data_and_bases_agree(self) -> None:
+        if not hasattr(self, "tensors"):
+            return
+        base = self.tensors[0]
+        for k, t in self.tensors.items():
+            np.testing.assert_allclose(
+                mg.to_numpy(t), self.arrays[k], rtol=1e-12, atol=1e-12, err_msg=f"view {k}"
+            )
+            if k and np.shares_memory(self.arrays[k], self.arrays[0]):
+                assert t.base is base, f"view {k} lost its base"
+
+    def _replay(self, x0: np.ndarray) -> dict[int, np.ndarray]:
+        arrays = {0: x0.copy()}
+        for step in self.program:
+            if step[0] == "view":
+                _, new, parent, op, arg = step
+                arrays[new] = _apply_view(np, arrays[parent], op, arg)
+            else:
+                _, target, op, value, source = step
+                v = value if source is None else arrays[source] * value
+                _inplace(np, arrays[target], op, v)
+        return arrays
+
+    def teardown(self) -> None:
+        if not hasattr(self, "tensors"):
+            return
+        rng = np.random.default_rng(0)
+        w = rng.uniform(-1, 1, self.x0.shape)
+        base = self.tensors[0]
+        (base * mg.tensor(w, backend=self.backend_name, device=self.device)).sum().backward()
+        # d/dx0 of sum(w * final base), by central differences of the NumPy replay
+        expected = np.zeros_like(self.x0)
+        for idx in np.ndindex(self.x0.shape):
+            h = 1e-6
+            xp_, xm_ = self.x0.copy(), self.x0.copy()
+            xp_[idx] += h
+            xm_[idx] -= h
+            expected[idx] = (
+                np.sum(w * self._replay(xp_)[0]) - np.sum(w * self._replay(xm_)[0])
+            ) / (2 * h)
+        got = mg.to_numpy(self.leaf.grad)
+        scale = max(1.0, float(np.max(np.abs(expected), initial=0.0)))
+        np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6 * scale)
+        np.testing.assert_allclose(mg.to_numpy(base.grad), w)
+        for k, t in self.tensors.items():
+            if k and t.base is base:  # a view's gradient is the same view of the base's
+                np.testing.assert_allclose(
+                    mg.to_numpy(t.grad), np.broadcast_to(self._view_of(k, w), t.shape)
+                )
+
+    def _view_of(self, k: int, w: np.ndarray) -> np.ndarray:
+        arrays = {0: w}
+        for step in self.program:
+            if step[0] == "view":
+                _, new, parent, op, arg = step
+                arrays[new] = _apply_view(np, arrays[parent], op, arg)
+        return arrays[k]
+
+
+class StrictViewMachine(ViewMachine):
+    """The same on array_api_strict's device1 (reshape is left out: NumPy copies for some
+    layouts, and the strict library cannot tell whether it did)."""
+
+    backend_name = "array_api_strict"
+    device = "device1"
+    allow_reshape = False
+
+
+SETTINGS = settings(
+    max_examples=40,
+    stateful_step_count=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+TestViewsNumpy = ViewMachine.TestCase
+TestViewsNumpy.settings = SETTINGS
+TestViewsStrict = StrictViewMachine.TestCase
+TestViewsStrict.settings = settings(SETTINGS, max_examples=20)
+
+
+# -- the rows of SEMANTICS.md about views ---------------------------------------------------
+def test_mutating_a_view_mutates_its_base_and_view_grad_is_a_view_of_base_grad(np_only) -> None:
+    x = mg.arange(4.0)
+    y = x[:2]
+    y *= 2
+    np.testing.assert_array_equal(x.data, [0.0, 2.0, 2.0, 3.0])
+    assert np.shares_memory(x.data, y.data)
+    (x**2).sum().backward()
+    np.testing.assert_array_equal(x.grad, [0.0, 4.0, 4.0, 6.0])
+    np.testing.assert_array_equal(y.grad, [0.0, 4.0])
+    assert np.shares_memory(y.grad, x.grad)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda x: x[1:],
+        lambda x: x.reshape(2, 3),
+        lambda x: x.reshape(3, 2).T,
+        lambda x: mg.moveaxis(x.reshape(2, 3), 0, 1),
+        lambda x: mg.swapaxes(x.reshape(2, 3), 0, 1),
+        lambda x: mg.expand_dims(x, 0),
+        lambda x: mg.squeeze(mg.expand_dims(x, 0)),
+        lambda x: mg.ravel(x),
+        lambda x: x[None][0],
+    ],
+)
+def test_view_ops_return_views_sharing_memory(np_only, make: Any) -> None:
+    x = mg.arange(6.0)
+    v = make(x)
+    assert v.base is x
+    assert np.shares_memory(v.data, x.data)
+    v *= 10  # writes through to x
+    np.testing.assert_array_equal(np.sort(x.data), np.sort(np.arange(6.0) * 10))
+
+
+def test_advanced_indexing_copies(xb: Any) -> None:
+    x = mg.arange(4.0)
+    y = x[[0, 1]]
+    assert y.base is None
+    y *= 10
+    np.testing.assert_array_equal(xb.host(x), np.arange(4.0))
+
+
+def test_broadcast_view_cannot_be_written(xb: Any) -> None:
+    x = mg.tensor([1.0, 2.0])
+    b = mg.broadcast_to(x, (3, 2))
+    with pytest.raises(ValueError, match="broadcast view"):
+        b += 1
+    np.testing.assert_array_equal(xb.host(x), [1.0, 2.0])
+
+
+def test_setitem_overwritten_slots_get_zero_and_value_gets_its_slots(xb: Any) -> None:
+    x = mg.tensor([1.0, 2.0, 3.0, 4.0])
+    v = mg.tensor([10.0, 20.0])
+    y = x * 1.0
+    y[1:3] = v
+    (y * mg.tensor([1.0, 2.0, 3.0, 4.0])).sum().backward()
+    np.testing.assert_array_equal(xb.host(x.grad), [1.0, 0.0, 0.0, 4.0])
+    np.testing.assert_array_equal(xb.host(v.grad), [2.0, 3.0])
+
+
+def test_setitem_with_a_broadcast_value(xb: Any) -> None:
+    x = mg.zeros((2, 3))
+    v = mg.tensor([1.0, 2.0, 3.0])
+    x[...] = v  # x is a leaf: becomes the mutated value
+    x.backward(mg.tensor([[1.0, 1.0, 1.0], [2.0, 2.0, 2.0]]).data)
+    np.testing.assert_array_equal(xb.host(v.grad), [3.0, 3.0, 3.0])
+
+
+def test_earlier_results_keep_their_pre_mutation_values(xb: Any) -> None:
+    x = mg.tensor([1.0, 2.0])
+    y = x * 1.0
+    z = y * y
+    y[0] = 100.0
+    np.testing.assert_array_equal(xb.host(z), [1.0, 4.0])
+    z.backward()
+    np.testing.assert_array_equal(xb.host(x.grad), [2.0, 4.0])
+
+
+def test_repeated_indices_accumulate_on_every_backend(xb: Any) -> None:
+    x = mg.tensor([1.0, 2.0, 3.0])
+    x[[0, 0, 2]].sum().backward()
+    np.testing.assert_array_equal(xb.host(x.grad), [2.0, 0.0, 1.0])
+    y = mg.tensor([[1.0, 2.0], [3.0, 4.0]])
+    y[[1, 1, 0], [0, 0, 1]].sum().backward()
+    np.testing.assert_array_equal(xb.host(y.grad), [[0.0, 1.0], [2.0, 0.0]])
+    z = mg.arange(5.0)
+    mg.take(z, [4, 4, 4, 1]).sum().backward()
+    np.testing.assert_array_equal(xb.host(z.grad), [0.0, 1.0, 0.0, 0.0, 3.0])
+
+
+def test_scatter_add_backends_agree_on_duplicates(xb: Any) -> None:
+    rng = np.random.default_rng(3)
+    idx = rng.integers(0, 7, size=50)
+    vals = rng.standard_normal(50)
+    expected = np.zeros(7)
+    np.add.at(expected, idx, vals)
+    out = xb.backend.scatter_add(xb.array(np.zeros(7)), (xb.array(idx),), xb.array(vals))
+    np.testing.assert_allclose(xb.host(out), expected, rtol=1e-12)
+
+
+def test_view_detaches_when_reused_after_its_graph_was_consumed(xb: Any) -> None:
+    x = mg.arange(4.0)
+    v = x[:2]
+    (v * 2).sum().backward()
+    np.testing.assert_array_equal(xb.host(v.grad), [2.0, 2.0])  # the view of x.grad
+    w = v * 3  # reuse after backward: v is no longer tied to x (MyGrad's rule)
+    w.sum().backward()
+    np.testing.assert_array_equal(xb.host(v.grad), [3.0, 3.0])
