@@ -1,0 +1,415 @@
+"""Matrix decompositions: Cholesky, QR, the symmetric eigendecomposition and the SVD, their
+ops (several outputs packed along a last axis) and public functions.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from ..._tensor import Tensor
+from .._core import OPS, Op, register
+from .._public import run
+from ._helpers import (
+    _T,
+    _cols,
+    _composite,
+    _fn,
+    _gap_recip,
+    _grid,
+    _matrix,
+    _mm,
+    _native,
+    _needs_grad,
+    _pack,
+    _safe_recip,
+    _split,
+    _sym,
+    _unpack,
+)
+from ._tables import LINALG
+
+
+# =============================================================================================
+# Cholesky
+# =============================================================================================
+def _phi(xp: Any, x: Any) -> Any:
+    """The lower triangle of ``x`` with its diagonal halved."""
+    n = x.shape[-1]
+    r, c = _grid(xp, x, n, n)
+    return xp.where(r > c, x, xp.where(r == c, x * 0.5, 0.0))
+
+
+def _cholesky_vjp(xp: Any, g: Any, y: Any) -> Any:
+    """Murray (2016): sym(L^-T Phi(L^T G) L^-1)."""
+    linv = xp.linalg.inv(y)
+    return _sym(xp, _mm(xp, _T(xp, linv), _phi(xp, xp.matmul(_T(xp, y), g)), linv))
+
+
+def _cholesky_jvp(xp: Any, t: Any, y: Any) -> Any:
+    linv = xp.linalg.inv(y)
+    return xp.matmul(y, _phi(xp, _mm(xp, linv, _sym(xp, t[0]), _T(xp, linv))))
+
+
+register(
+    Op(
+        "cholesky",
+        ("a",),
+        lambda xp, a: xp.linalg.cholesky(a),
+        (_cholesky_vjp,),
+        kind="linalg",
+        jvp=_cholesky_jvp,
+        doc="lower Cholesky factor (symmetric derivative)",
+    )
+)
+
+
+# =============================================================================================
+# QR (reduced)
+# =============================================================================================
+def _qr_impl(xp: Any, a: Any, *, layout: tuple) -> Any:
+    q, r = xp.linalg.qr(a)
+    return _pack(xp, [q, r], tuple(a.shape[:-2]))
+
+
+def _copy_upper(xp: Any, b: Any) -> Any:
+    """The symmetric matrix with ``b``'s upper triangle (and diagonal)."""
+    n = b.shape[-1]
+    r, c = _grid(xp, b, n, n)
+    return xp.where(r > c, _T(xp, b), b)
+
+
+def _qr_square_vjp(xp: Any, q: Any, r: Any, gq: Any, gr: Any) -> Any:
+    """m >= n: (gQ + Q copy_upper(gR R^T - Q^T gQ)) R^-T."""
+    b = xp.matmul(gr, _T(xp, r)) - xp.matmul(_T(xp, q), gq)
+    x = gq + xp.matmul(q, _copy_upper(xp, b))
+    return _T(xp, xp.linalg.solve(r, _T(xp, x)))
+
+
+def _qr_square_jvp(xp: Any, q: Any, r: Any, da: Any) -> tuple[Any, Any]:
+    dar = _T(xp, xp.linalg.solve(_T(xp, r), _T(xp, da)))  # dA R^-1
+    mm = xp.matmul(_T(xp, q), dar)
+    n = mm.shape[-1]
+    row, col = _grid(xp, mm, n, n)
+    low = xp.where(row > col, mm, 0.0)
+    m_c = mm - (low - _T(xp, low))  # M - C, C = Q^T dQ (antisymmetric)
+    return dar - xp.matmul(q, m_c), xp.matmul(m_c, r)
+
+
+def _qr_vjp(xp: Any, g: Any, y: Any, *, layout: tuple) -> Any:
+    (m, _), (_, n) = layout
+    q, r = _unpack(xp, y, layout)
+    gq, gr = _unpack(xp, g, layout)
+    if m >= n:
+        return _qr_square_vjp(xp, q, r, gq, gr)
+    # wide: A = [X | Y] with X = Q R1 square and Y = Q R2
+    r1, r2, gr1, gr2 = (
+        _cols(xp, r, 0, m),
+        _cols(xp, r, m, n),
+        _cols(xp, gr, 0, m),
+        _cols(xp, gr, m, n),
+    )
+    y_part = xp.matmul(q, r2)
+    gx = _qr_square_vjp(xp, q, r1, gq + xp.matmul(y_part, _T(xp, gr2)), gr1)
+    return xp.concat([gx, xp.matmul(q, gr2)], axis=-1)
+
+
+def _qr_jvp(xp: Any, t: Any, y: Any, *, layout: tuple) -> Any:
+    (m, _), (_, n) = layout
+    q, r = _unpack(xp, y, layout)
+    da = t[0]
+    if m >= n:
+        dq, dr = _qr_square_jvp(xp, q, r, da)
+    else:
+        r1, r2 = _cols(xp, r, 0, m), _cols(xp, r, m, n)
+        dq, dr1 = _qr_square_jvp(xp, q, r1, _cols(xp, da, 0, m))
+        dr2 = xp.matmul(_T(xp, dq), xp.matmul(q, r2)) + xp.matmul(_T(xp, q), _cols(xp, da, m, n))
+        dr = xp.concat([dr1, dr2], axis=-1)
+    return _pack(xp, [dq, dr], tuple(y.shape[:-1]))
+
+
+register(
+    Op(
+        "qr",
+        ("a",),
+        _qr_impl,
+        (_qr_vjp,),
+        kind="linalg",
+        jvp=_qr_jvp,
+        doc="reduced QR decomposition, Q and R packed along a last axis",
+    )
+)
+
+
+# =============================================================================================
+# symmetric eigendecomposition
+# =============================================================================================
+def _eigh_impl(xp: Any, a: Any, *, layout: tuple) -> Any:
+    w, v = xp.linalg.eigh(a)
+    return _pack(xp, [w, v], tuple(a.shape[:-2]))
+
+
+def _eigh_vjp(xp: Any, g: Any, y: Any, *, layout: tuple) -> Any:
+    """sym(V (diag(gw) + F o (V^T gV)) V^T), F_ij = 1 / (w_j - w_i)."""
+    w, v = _unpack(xp, y, layout)
+    gw, gv = _unpack(xp, g, layout)
+    inner = xp.matmul(v, _gap_recip(xp, w) * xp.matmul(_T(xp, v), gv))
+    inner = inner + v * xp.expand_dims(gw, axis=-2)
+    return _sym(xp, xp.matmul(inner, _T(xp, v)))
+
+
+def _eigh_jvp(xp: Any, t: Any, y: Any, *, layout: tuple) -> Any:
+    w, v = _unpack(xp, y, layout)
+    p = _mm(xp, _T(xp, v), _sym(xp, t[0]), v)
+    dv = xp.matmul(v, _gap_recip(xp, w) * p)
+    return _pack(xp, [xp.linalg.diagonal(p), dv], tuple(y.shape[:-1]))
+
+
+register(
+    Op(
+        "eigh",
+        ("a",),
+        _eigh_impl,
+        (_eigh_vjp,),
+        kind="linalg",
+        jvp=_eigh_jvp,
+        doc="eigenvalues and eigenvectors of a symmetric matrix, packed along a last axis",
+    )
+)
+
+
+# =============================================================================================
+# singular value decomposition (reduced)
+# =============================================================================================
+def _svd_impl(xp: Any, a: Any, *, layout: tuple) -> Any:
+    u, s, vh = xp.linalg.svd(a, full_matrices=False)
+    return _pack(xp, [u, s, vh], tuple(a.shape[:-2]))
+
+
+def _svd_vjp(xp: Any, g: Any, y: Any, *, layout: tuple) -> Any:
+    """Townsend (2016), with V^T = Vh and F_ij = 1 / (s_j^2 - s_i^2)."""
+    (m, k), _, (_, n) = layout
+    u, s, vh = _unpack(xp, y, layout)
+    gu, gs, gvh = _unpack(xp, g, layout)
+    f = _gap_recip(xp, s * s)
+    ut_gu = xp.matmul(_T(xp, u), gu)
+    v_gv = xp.matmul(vh, _T(xp, gvh))  # V^T (dL/dV)
+    s_row, s_col = xp.expand_dims(s, axis=-2), xp.expand_dims(s, axis=-1)
+    core = (f * (ut_gu - _T(xp, ut_gu))) * s_row + s_col * (f * (v_gv - _T(xp, v_gv)))
+    left = xp.matmul(u, core) + u * xp.expand_dims(gs, axis=-2)
+    s_inv = _safe_recip(xp, s)
+    if m > k:  # (I - U U^T) gU S^-1
+        left = left + (gu - xp.matmul(u, ut_gu)) * xp.expand_dims(s_inv, axis=-2)
+    out = xp.matmul(left, vh)
+    if n > k:  # U S^-1 gVh (I - V V^T)
+        right = gvh - xp.matmul(xp.matmul(gvh, _T(xp, vh)), vh)
+        out = out + xp.matmul(u, xp.expand_dims(s_inv, axis=-1) * right)
+    return out
+
+
+def _svd_jvp(xp: Any, t: Any, y: Any, *, layout: tuple) -> Any:
+    (m, k), _, (_, n) = layout
+    u, s, vh = _unpack(xp, y, layout)
+    v = _T(xp, vh)
+    da = t[0]
+    p = _mm(xp, _T(xp, u), da, v)
+    f = _gap_recip(xp, s * s)
+    s_row, s_col = xp.expand_dims(s, axis=-2), xp.expand_dims(s, axis=-1)
+    du = xp.matmul(u, f * (p * s_row + s_col * _T(xp, p)))
+    dv = xp.matmul(v, f * (s_col * p + _T(xp, p) * s_row))
+    s_inv = xp.expand_dims(_safe_recip(xp, s), axis=-2)
+    if m > k:
+        du = du + (xp.matmul(da, v) - xp.matmul(u, p)) * s_inv
+    if n > k:
+        dv = dv + (xp.matmul(_T(xp, da), u) - xp.matmul(v, _T(xp, p))) * s_inv
+    return _pack(xp, [du, xp.linalg.diagonal(p), _T(xp, dv)], tuple(y.shape[:-1]))
+
+
+register(
+    Op(
+        "svd",
+        ("a",),
+        _svd_impl,
+        (_svd_vjp,),
+        kind="linalg",
+        jvp=_svd_jvp,
+        doc="reduced SVD, U, S and Vh packed along a last axis",
+    )
+)
+
+
+# =============================================================================================
+# public functions: decompositions
+# =============================================================================================
+def cholesky(a: Any, /, *, upper: bool = False, constant: bool | None = None) -> Tensor:
+    """Cholesky factor of a symmetric positive-definite matrix (lower, or upper with
+    ``upper=True``). Only one triangle is read; the gradient is the symmetric one.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> a = xg.tensor([[4.0, 2.0], [2.0, 5.0]])
+    >>> xg.linalg.cholesky(a)
+    Tensor([[2., 0.],
+            [1., 2.]])
+    """
+    a, _, _ = _matrix(a, "cholesky", square=True)
+
+    def build() -> Tensor:
+        low = run(OPS["cholesky"], (a,), None, None)
+        return _fn("matrix_transpose")(low) if upper else low
+
+    return _composite(constant, build)
+
+
+class QRResult(NamedTuple):
+    """``(Q, R)``, as NumPy's."""
+
+    Q: Tensor
+    R: Tensor
+
+
+def qr(a: Any, mode: str = "reduced", *, constant: bool | None = None) -> QRResult | Tensor:
+    """QR decomposition, as :func:`numpy.linalg.qr`.
+
+    Differentiable for ``mode='reduced'`` (and ``'r'``, and ``'complete'`` when the input has
+    no more rows than columns): the derivative needs a full-rank input (``R``'s leading square
+    block invertible). ``mode='complete'`` on a tall matrix has no unique derivative; it
+    works only on constants.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> a = xg.tensor([[3.0, 1.0], [4.0, 2.0]])
+    >>> q, r = xg.linalg.qr(a)
+    >>> r.shape, q.shape
+    ((2, 2), (2, 2))
+    """
+    if mode not in ("reduced", "complete", "r"):
+        raise TypeError(f"qr: mode={mode!r} is not supported for xgrad tensors")
+    a, m, n = _matrix(a, "qr")
+    if mode == "complete" and m > n:
+        if _needs_grad(a, constant):
+            raise ValueError(
+                "qr: mode='complete' has no unique derivative for a matrix with more rows than "
+                "columns; use mode='reduced'"
+            )
+        return QRResult(*_native(a, lambda xp, d: tuple(xp.linalg.qr(d, mode="complete")), True))
+    k = min(m, n)
+    layout = ((m, k), (k, n))
+    packed = run(OPS["qr"], (a,), {"layout": layout}, constant)
+    q, r = _split(packed, layout)
+    return r if mode == "r" else QRResult(q, r)
+
+
+class EighResult(NamedTuple):
+    """``(eigenvalues, eigenvectors)``, as NumPy's."""
+
+    eigenvalues: Tensor
+    eigenvectors: Tensor
+
+
+def eigh(a: Any, UPLO: str = "L", *, constant: bool | None = None) -> EighResult:
+    """Eigenvalues (ascending) and eigenvectors of a symmetric matrix.
+
+    Only the ``UPLO`` triangle is read; the gradient is the symmetric one. The eigenvector
+    derivative assumes distinct eigenvalues (pairs of equal eigenvalues contribute 0).
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> a = xg.tensor([[2.0, 1.0], [1.0, 2.0]])
+    >>> w, v = xg.linalg.eigh(a)
+    >>> w.sum().backward()
+    >>> w, a.grad
+    (Tensor([1., 3.]), array([[1., 0.],
+           [0., 1.]]))
+    """
+    if UPLO not in ("L", "U"):
+        raise ValueError("eigh: UPLO argument must be 'L' or 'U'")
+    a, n, _ = _matrix(a, "eigh", square=True)
+    layout = ((n,), (n, n))
+
+    def build() -> EighResult:
+        x = _fn("matrix_transpose")(a) if UPLO == "U" else a
+        return EighResult(*_split(run(OPS["eigh"], (x,), {"layout": layout}, None), layout))
+
+    return _composite(constant, build)
+
+
+def eigvalsh(a: Any, UPLO: str = "L", *, constant: bool | None = None) -> Tensor:
+    """Eigenvalues (ascending) of a symmetric matrix; differentiable everywhere.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> xg.linalg.eigvalsh(xg.tensor([[2.0, 1.0], [1.0, 2.0]]))
+    Tensor([1., 3.])
+    """
+    return eigh(a, UPLO, constant=constant).eigenvalues
+
+
+class SVDResult(NamedTuple):
+    """``(U, S, Vh)``, as NumPy's."""
+
+    U: Tensor
+    S: Tensor
+    Vh: Tensor
+
+
+def svd(
+    a: Any,
+    full_matrices: bool = True,
+    compute_uv: bool = True,
+    hermitian: bool = False,
+    *,
+    constant: bool | None = None,
+) -> SVDResult | Tensor:
+    """Singular value decomposition ``a = U @ (S[..., None] * Vh)``, as NumPy's.
+
+    Differentiable with ``full_matrices=False`` (or a square input; the extra columns of a
+    full decomposition have no unique derivative). The singular-vector derivative assumes
+    distinct, non-zero singular values (ties and zeros contribute 0).
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> a = xg.tensor([[3.0, 0.0], [0.0, -2.0]])
+    >>> u, s, vh = xg.linalg.svd(a, full_matrices=False)
+    >>> s.sum().backward()
+    >>> s, a.grad
+    (Tensor([3., 2.]), array([[ 1.,  0.],
+           [ 0., -1.]]))
+    """
+    if hermitian:
+        raise TypeError("svd: hermitian=True is not supported for xgrad tensors")
+    if not compute_uv:
+        return svdvals(a, constant=constant)
+    a, m, n = _matrix(a, "svd")
+    if full_matrices and m != n:
+        if _needs_grad(a, constant):
+            raise ValueError(
+                "svd: the derivative needs full_matrices=False for a non-square matrix (the "
+                "extra singular vectors are not unique)"
+            )
+        return SVDResult(*_native(a, lambda xp, d: tuple(xp.linalg.svd(d)), True))
+    k = min(m, n)
+    layout = ((m, k), (k,), (k, n))
+    packed = run(OPS["svd"], (a,), {"layout": layout}, constant)
+    return SVDResult(*_split(packed, layout))
+
+
+def svdvals(x: Any, /, *, constant: bool | None = None) -> Tensor:
+    """Singular values (descending); differentiable everywhere (``U @ Vh`` at distinct ones).
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> xg.linalg.svdvals(xg.tensor([[3.0, 0.0], [0.0, -4.0]]))
+    Tensor([4., 3.])
+    """
+    return svd(x, full_matrices=False, constant=constant).S
+
+
+for _f in (cholesky, qr, eigh, eigvalsh, svd, svdvals):
+    _f.__module__ = "xgrad.linalg"
+    LINALG[_f.__name__] = _f
