@@ -17,6 +17,8 @@ from hypothesis.extra import numpy as hnp
 
 import xgrad as xg
 from op_table import ROWS, Row, _domains
+from xgrad.func import jvp, vjp
+from xgrad.testing import check_grads
 
 MATMUL_SHAPES = [
     ((3,), (3,)),
@@ -171,5 +173,73 @@ def test_gradient(r: Row, xb: Any) -> None:
             assert t.grad.dtype == t.dtype
             tol = r.extra.get("grad_rtol", 1e-5)
             np.testing.assert_allclose(got, expected, rtol=tol, atol=tol, err_msg=f"input {i}")
+
+    check()
+
+
+def _as_function(r: Row, xb: Any, params: dict) -> tuple[Any, list[str]]:
+    """The row as a function of all its differentiable inputs (arrays first, then the
+    parameters the row takes as tensors)."""
+    names = list(r.extra.get("tensor_params", ()))
+    fixed = _device_params(xb, {k: v for k, v in params.items() if k not in names})
+
+    def f(*xs: Any) -> Any:
+        n = len(xs) - len(names)
+        return r.fn(*xs[:n], **fixed, **dict(zip(names, xs[n:], strict=True)))
+
+    return f, names
+
+
+@pytest.mark.parametrize("r", [r for r in ROWS if r.grad], ids=_ids)
+def test_second_order_and_forward_mode(r: Row, xb: Any) -> None:
+    """Every op's derivative is itself differentiable (create_graph=True), and its
+    forward-mode rule agrees with finite differences: xgrad.testing.check_grads, order 2."""
+
+    @settings(max_examples=3 if xb.name == "numpy" else 2, deadline=None)
+    @given(data=cases(r))
+    def check(data: Any) -> None:
+        arrays, params = data
+        f, names = _as_function(r, xb, params)
+        args = [xb.array(a) for a in arrays] + [
+            xb.array(np.asarray(params[k], dtype=np.float64)) for k in names
+        ]
+        tol = r.extra.get("grad_rtol", 1e-5)
+        eps = r.extra.get("fd_eps", 1e-6)
+        check_grads(
+            f,
+            *args,
+            order=2,
+            modes=("rev", "fwd"),
+            max_full=8,
+            n_projections=2,
+            rtol=tol,
+            atol=tol,
+            eps=eps,
+        )
+
+    check()
+
+
+@pytest.mark.parametrize("r", [r for r in ROWS if r.grad], ids=_ids)
+def test_jvp_agrees_with_vjp(r: Row, xb: Any) -> None:
+    """<u, J v> from the op's JVP rule equals <J^T u, v> from its VJP rules."""
+
+    @settings(max_examples=4 if xb.name == "numpy" else 2, deadline=None)
+    @given(data=cases(r), seed=st.integers(0, 2**32 - 1))
+    def check(data: Any, seed: int) -> None:
+        arrays, params = data
+        f, names = _as_function(r, xb, params)
+        host = list(arrays) + [np.asarray(params[k], dtype=np.float64) for k in names]
+        rng = np.random.default_rng(seed)
+        v = [rng.standard_normal(np.shape(a)) for a in host]
+        args = [xb.array(a) for a in host]
+        out, tangent = jvp(f, tuple(args), tuple(xb.array(t) for t in v))
+        u = rng.standard_normal(np.shape(xb.host(out)))
+        _, vjp_fn = vjp(f, *args)
+        cot = vjp_fn(xb.array(u))
+        lhs = float(np.sum(u * xb.host(tangent)))
+        rhs = sum(float(np.sum(xb.host(c) * t)) for c, t in zip(cot, v, strict=True))
+        tol = r.extra.get("grad_rtol", 1e-9)
+        assert lhs == pytest.approx(rhs, rel=tol, abs=tol * max(1.0, abs(lhs)))
 
     check()

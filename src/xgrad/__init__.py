@@ -13,7 +13,18 @@ from __future__ import annotations
 from typing import Any
 
 from . import _engine as _engine_module
-from . import _interop, _memguard, _methods, _transfer, _xp, errors, linalg, nnet  # noqa: F401
+from . import (  # noqa: F401
+    _interop,
+    _memguard,
+    _methods,
+    _transfer,
+    _xp,
+    errors,
+    func,
+    linalg,
+    nnet,
+    testing,
+)
 from ._creation import (
     arange,
     asarray,
@@ -45,6 +56,7 @@ from .backends import (
     set_backend,
     use_backend,
 )
+from .custom import custom_jvp, custom_vjp
 from .ops import FUNCTIONS as _FUNCTIONS
 
 __version__ = "0.1.0"
@@ -66,6 +78,8 @@ __all__ = [
     "mem_guard_active",
     "to_device",
     "to_numpy",
+    "custom_vjp",
+    "custom_jvp",
     # backends
     "Backend",
     "available_backends",
@@ -90,7 +104,9 @@ __all__ = [
     "empty_like",
     # submodules
     "errors",
+    "func",
     "linalg",
+    "testing",
     "nnet",
     # every op-table function (elementwise, reductions, shape, linalg, non-differentiable)
     *sorted(_FUNCTIONS),

@@ -40,8 +40,6 @@ STATE = _State()
 # xgrad._xp (the namespace, per backend, that runs derivative rules on tensors).
 make_tensor: Callable[..., Any] = None  # type: ignore[assignment]
 tensor_namespace: Callable[[Any], Any] = None  # type: ignore[assignment]
-# Set by xgrad._memguard: gives back the locks a node's saved arrays hold.
-release_guards: Callable[[Any], None] = lambda ids: None
 
 
 def is_grad_enabled() -> bool:
@@ -129,6 +127,7 @@ class Node:
         "parents",
         "saved",
         "shape",
+        "tans",
     )
 
     def __init__(
@@ -151,6 +150,7 @@ class Node:
         self._deps = -1
         self.created = STATE.epoch
         self.guards = None
+        self.tans = None
 
     def __repr__(self) -> str:
         if self.op is None:
@@ -170,14 +170,14 @@ class Node:
         guards = self.guards
         if guards is not None:
             self.guards = None
-            release_guards(guards)
+            self.backend.unlock(guards)
 
     def __del__(self) -> None:
         # a graph dropped without backward() or clear_graph() still unlocks its arrays
         guards = self.guards
         if guards is not None:
             self.guards = None
-            release_guards(guards)
+            self.backend.unlock(guards)
 
 
 def leaf_node(data: Any, backend: Any) -> Node:
@@ -390,14 +390,19 @@ def _as_tensor_args(n: Node) -> tuple:
     op = n.op
     bk = n.backend
     out = []
-    for code, value in zip(op.save, n.saved or (None,) * len(op.save), strict=True):
+    tans = n.tans or ()
+    for k, (code, value) in enumerate(zip(op.save, n.saved or (None,) * len(op.save), strict=True)):
         if code < 0 or not hasattr(value, "shape"):
             out.append(value)  # shapes and Python scalars stay as they are
-        elif code == op.nin:
-            out.append(make_tensor(value, bk, n, False))
+            continue
+        if code == op.nin:
+            t = make_tensor(value, bk, n, False)
         else:
             p = n.parents[code]
-            out.append(make_tensor(value, bk, p, p is None))
+            t = make_tensor(value, bk, p, p is None)
+        if k < len(tans) and tans[k]:
+            t._tan = tans[k]  # forward mode: the tangents the value had when it was saved
+        out.append(t)
     return tuple(out)
 
 

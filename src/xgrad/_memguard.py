@@ -21,20 +21,11 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-import numpy as np
-
-from . import _engine
 from .ops import _core
 
 __all__ = ["mem_guard_active", "mem_guard_off", "mem_guard_on"]
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-_ndarray = np.ndarray
-#: id(array) -> [array, lock count, whether we made it read-only]
-_locks: dict[int, list] = {}
-#: id(base) -> views that could not be made writable again while their base was locked
-_pending: dict[int, list] = {}
 
 
 class _Guard:
@@ -52,56 +43,11 @@ def mem_guard_active() -> bool:
     return GUARD.on
 
 
-def _lock(arr: Any, ids: list[int]) -> None:
-    while type(arr) is _ndarray:
-        key = id(arr)
-        entry = _locks.get(key)
-        if entry is None:
-            flags = arr.flags
-            was = flags.writeable
-            if was:
-                flags.writeable = False
-            _locks[key] = [arr, 1, was]
-        else:
-            entry[1] += 1
-        ids.append(key)
-        arr = arr.base
-
-
-def _release(ids: tuple[int, ...]) -> None:
-    for key in reversed(ids):  # bases before the views of them
-        entry = _locks.get(key)
-        if entry is None:
-            continue
-        entry[1] -= 1
-        if entry[1]:
-            continue
-        del _locks[key]
-        if entry[2]:
-            _restore(entry[0])
-
-
-def _restore(arr: Any) -> None:
-    try:
-        arr.flags.writeable = True
-    except ValueError:  # its base is still locked: retry when the base is released
-        _pending.setdefault(id(arr.base), []).append(arr)
-        return
-    for view in _pending.pop(id(arr), ()):
-        if id(view) not in _locks:
-            _restore(view)
-
-
 def guard(node: Any, bk: Any) -> None:
-    """Lock the NumPy arrays ``node`` saved (installed as the ops' guard hook)."""
-    if not GUARD.on:
-        return
-    ids: list[int] = []
-    for value in node.saved:
-        if type(value) is _ndarray:
-            _lock(value, ids)
-    if ids:
-        node.guards = tuple(ids)
+    """Lock the arrays ``node`` saved (installed as the ops' guard hook for backends with
+    read-only arrays; the backend's ``lock`` does the work)."""
+    if GUARD.on and node.saved:
+        node.guards = bk.lock(node.saved)
 
 
 class _Switch:
@@ -147,4 +93,3 @@ mem_guard_on.__doc__ = "Graphs made inside lock the arrays they save (the defaul
 
 
 _core._guard = guard
-_engine.release_guards = _release

@@ -56,6 +56,7 @@ class Tensor:
         "_constant",
         "_data",
         "_node",
+        "_tan",
         "_vchain",
         "_views",
     )
@@ -358,9 +359,10 @@ def to_backend_array(
 ) -> tuple[Any, Any]:
     """``x`` as an array of the right backend and device: the data of a new tensor.
 
-    Arrays of a backend stay on it unless ``backend``/``device`` say otherwise, in which case
-    they are copied there (an explicit transfer). Host data (numbers, lists, NumPy arrays) goes
-    to the selected backend.
+    Tensors and device arrays (CuPy, array_api_strict) stay on their backend unless
+    ``backend``/``device`` say otherwise, in which case they are copied there (an explicit
+    transfer). Host data (numbers, lists, NumPy arrays) goes to the selected backend, so
+    ``with use_backend("cupy"): xgrad.tensor(np_array)`` is a GPU tensor.
     """
     if isinstance(x, Tensor):
         src = x._backend
@@ -368,6 +370,8 @@ def to_backend_array(
     else:
         src = _backends.backend_of(x)
         data = x
+        if src is not None and src.name == "numpy":
+            src = None  # NumPy arrays are host data: they go to the selected backend
     if backend is None and device is None and src is not None:
         bk, dev = src, src.device_of(data)
     else:

@@ -72,12 +72,17 @@ def to_device(x: Any, device: Any, *, backend: Any = None) -> Tensor:
     dst, dst_dev = _target(x, device, backend)
     data = transfer(x._data, src, dst, dst_dev)
     if x._constant or not STATE.enabled:
-        return make_tensor(data, dst, None, x._constant)
-    parent = x._leaf_or_node()
-    parent._grad = None
-    params = {"src": (src, src_dev), "dst": (dst, dst_dev)}
-    node = Node(TO_DEVICE, (parent,), (), params, dst, data)
-    return make_tensor(data, dst, node, False)
+        out = make_tensor(data, dst, None, x._constant)
+    else:
+        parent = x._leaf_or_node()
+        parent._grad = None
+        params = {"src": (src, src_dev), "dst": (dst, dst_dev)}
+        node = Node(TO_DEVICE, (parent,), (), params, dst, data)
+        out = make_tensor(data, dst, node, False)
+    tans = getattr(x, "_tan", None)
+    if tans:  # forward mode: the tangent makes the same move
+        out._tan = {k: to_device(t, device, backend=backend) for k, t in tans.items()}
+    return out
 
 
 Tensor.to_device = lambda self, device, *, backend=None: to_device(self, device, backend=backend)

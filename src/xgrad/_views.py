@@ -129,6 +129,9 @@ def view_grad(t: Tensor) -> Any:
 def _rebind(t: Tensor, value: Tensor) -> None:
     t._data = value._data
     t._node = None if value._constant else value._node
+    tans = getattr(value, "_tan", None)
+    if tans is not None or getattr(t, "_tan", None) is not None:
+        t._tan = tans
 
 
 def write(target: Tensor, result: Tensor) -> None:
@@ -165,6 +168,8 @@ def replay_views(base: Tensor) -> None:
             t = link.apply(t)
         v._data = t._data
         v._node = None if t._constant else t._node
+        if getattr(t, "_tan", None) is not None or getattr(v, "_tan", None) is not None:
+            v._tan = getattr(t, "_tan", None)
     base._views = alive
 
 

@@ -135,6 +135,10 @@ class Backend:
         libraries that cannot tell answer True: the op is then treated as a view)."""
         return True
 
+    def is_contiguous(self, arr: Any) -> bool:
+        """Whether ``arr`` is laid out in C order (decides whether ``ravel`` is a view)."""
+        return True
+
     def masked(self, cond: Any, g: Any) -> Any:
         """``g`` where ``cond`` is true, 0 elsewhere (the workhorse of kink derivatives)."""
         return self.xp.where(cond, g, 0.0)
@@ -146,10 +150,11 @@ class Backend:
         users must be ordinary writable arrays."""
         return arr
 
-    def set_readonly(self, arr: Any) -> bool:
-        """Make ``arr`` read-only; return whether it was writable before. Backends without
-        read-only arrays return ``False`` and do nothing."""
-        return False
+    def lock(self, values: Any) -> Any:
+        """Make the arrays among ``values`` read-only for as long as a graph needs them (the
+        memory guard); return a token for :meth:`unlock`, or ``None`` if nothing was locked.
+        Backends without read-only arrays lock nothing."""
+        return None
 
-    def set_writable(self, arr: Any) -> None:
-        """Undo :meth:`set_readonly`."""
+    def unlock(self, token: Any) -> None:
+        """Give back what :meth:`lock` took; flags are restored when the last holder lets go."""

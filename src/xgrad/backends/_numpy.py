@@ -65,6 +65,9 @@ class NumpyBackend(Backend):
     def shares_memory(self, a: Any, b: Any) -> bool:
         return np.may_share_memory(a, b)
 
+    def is_contiguous(self, arr: Any) -> bool:
+        return arr.flags.c_contiguous
+
     def masked(self, cond: Any, g: Any) -> Any:
         # np.where branches per element and mispredicts on random masks (10x slower than a
         # multiply); multiplying by the mask is exact unless g holds inf or nan where the
@@ -79,12 +82,52 @@ class NumpyBackend(Backend):
             return arr
         return np.array(arr, copy=True)
 
-    def set_readonly(self, arr: Any) -> bool:
-        flags = arr.flags
-        was = flags.writeable
-        if was:
-            flags.writeable = False
-        return was
+    def lock(self, values: Any) -> tuple[int, ...] | None:
+        """Make the arrays among ``values``, and the arrays whose memory they view, read-only
+        (counted: an array saved by several nodes stays locked until the last lets go)."""
+        ids: list[int] = []
+        for value in values:
+            arr = value
+            while type(arr) is np.ndarray:
+                key = id(arr)
+                entry = _locks.get(key)
+                if entry is None:
+                    flags = arr.flags
+                    was = flags.writeable
+                    if was:
+                        flags.writeable = False
+                    _locks[key] = [arr, 1, was]
+                else:
+                    entry[1] += 1
+                ids.append(key)
+                arr = arr.base
+        return tuple(ids) if ids else None
 
-    def set_writable(self, arr: Any) -> None:
+    def unlock(self, token: tuple[int, ...]) -> None:
+        for key in reversed(token):  # bases before the views of them
+            entry = _locks.get(key)
+            if entry is None:
+                continue
+            entry[1] -= 1
+            if entry[1]:
+                continue
+            del _locks[key]
+            if entry[2]:
+                _restore(entry[0])
+
+
+#: id(array) -> [array, lock count, whether the guard made it read-only]
+_locks: dict[int, list] = {}
+#: id(base) -> views that could not be made writable again while their base was locked
+_pending: dict[int, list] = {}
+
+
+def _restore(arr: np.ndarray) -> None:
+    try:
         arr.flags.writeable = True
+    except ValueError:  # its base is still locked: retry when the base is released
+        _pending.setdefault(id(arr.base), []).append(arr)
+        return
+    for view in _pending.pop(id(arr), ()):
+        if id(view) not in _locks:
+            _restore(view)

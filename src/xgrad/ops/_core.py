@@ -23,6 +23,7 @@ from typing import Any
 
 from .. import backends as _backends
 from .._engine import STATE, Node, leaf_node
+from .._forward import FWD, propagate
 from .._tensor import Tensor, make_tensor
 
 __all__ = ["OPS", "Op", "apply", "apply1", "apply2", "apply_view", "coerce", "register"]
@@ -50,9 +51,11 @@ class Op:
     kind : str
         ``"elementwise"``, ``"reduction"``, ``"linalg"``, ``"shape"``, ...: used by the NumPy
         dispatch tables and the test table.
-    jvp : callable, optional
-        Forward-mode rule ``jvp(xp, tangents, <needs...>, **params)``; elementwise ops derive it
-        from their VJPs (their Jacobians are diagonal).
+    jvp : callable or "linear", optional
+        Forward-mode rule ``jvp(xp, t, <needs...>, **params)`` with ``t`` one tangent (or
+        ``None``) per input. ``"linear"``: the op is linear in its differentiable inputs, so
+        its JVP is the op applied to the tangents. Without it, the op must be elementwise
+        (its Jacobian is diagonal) and the JVP is derived from the VJPs.
     """
 
     __slots__ = (
@@ -66,6 +69,7 @@ class Op:
         "name",
         "nin",
         "rule_args",
+        "rule_names",
         "save",
         "saver",
         "savers",
@@ -100,7 +104,8 @@ class Op:
             names = _rule_needs(rule, name) if rule is not None else ()
             per_rule.append(names)
             needed.extend(n for n in names if n not in needed)
-        self.jvp_args = _rule_needs(jvp, name) if jvp is not None else ()
+        self.jvp_args = _rule_needs(jvp, name) if callable(jvp) else ()
+        self.rule_names = tuple(per_rule)
         self.save = tuple(self._code(n) for n in needed)
         self.rule_args = tuple(tuple(needed.index(n) for n in names) for names in per_rule)
         # One saver per set of differentiable inputs (bit i: input i needs a gradient): the
@@ -273,16 +278,20 @@ def apply1(op: Op, x: Any, params: dict | None = None) -> Tensor:
     if out.__class__ is not bk.array_type:
         out = bk.fix_result(out)
     if const or not STATE.enabled:
-        return make_tensor(out, bk, None, const)
-    parent = x._node
-    if parent is None:
-        parent = x._node = leaf_node(d, bk)
-    parent._grad = None
-    saver = op.saver
-    node = Node(op, (parent,), saver(out, d) if saver else (), params, bk, out)
-    if bk.has_readonly:
-        _guard(node, bk)
-    return make_tensor(out, bk, node, False)
+        t = make_tensor(out, bk, None, const)
+    else:
+        parent = x._node
+        if parent is None:
+            parent = x._node = leaf_node(d, bk)
+        parent._grad = None
+        saver = op.saver
+        node = Node(op, (parent,), saver(out, d) if saver else (), params, bk, out)
+        if bk.has_readonly:
+            _guard(node, bk)
+        t = make_tensor(out, bk, node, False)
+    if FWD.depth:
+        propagate(op, (x,), t, params)
+    return t
 
 
 def apply_view(op: Op, x: Tensor, params: dict) -> Tensor:
@@ -295,13 +304,17 @@ def apply_view(op: Op, x: Tensor, params: dict) -> Tensor:
     if out.__class__ is not bk.array_type:
         out = bk.fix_result(out)
     if x._constant or not STATE.enabled:
-        return make_tensor(out, bk, None, x._constant)
-    parent = x._node
-    if parent is None:
-        parent = x._node = leaf_node(d, bk)
-    saver = op.saver
-    node = Node(op, (parent,), saver(out, d) if saver else (), params, bk, out)
-    return make_tensor(out, bk, node, False)
+        t = make_tensor(out, bk, None, x._constant)
+    else:
+        parent = x._node
+        if parent is None:
+            parent = x._node = leaf_node(d, bk)
+        saver = op.saver
+        node = Node(op, (parent,), saver(out, d) if saver else (), params, bk, out)
+        t = make_tensor(out, bk, node, False)
+    if FWD.depth:
+        propagate(op, (x,), t, params)
+    return t
 
 
 def apply2(op: Op, a: Any, b: Any, params: dict | None = None) -> Tensor:
@@ -341,7 +354,10 @@ def apply2(op: Op, a: Any, b: Any, params: dict | None = None) -> Tensor:
     if out.__class__ is not bk.array_type:
         out = bk.fix_result(out)
     if (ca and cb) or not STATE.enabled:
-        return make_tensor(out, bk, None, ca and cb)
+        t = make_tensor(out, bk, None, ca and cb)
+        if FWD.depth:
+            propagate(op, (a, b), t, params)
+        return t
     if ca:
         pa = None
     else:
@@ -360,7 +376,10 @@ def apply2(op: Op, a: Any, b: Any, params: dict | None = None) -> Tensor:
     node = Node(op, (pa, pb), saver(out, da, db) if saver else (), params, bk, out)
     if bk.has_readonly:
         _guard(node, bk)
-    return make_tensor(out, bk, node, False)
+    t = make_tensor(out, bk, node, False)
+    if FWD.depth:
+        propagate(op, (a, b), t, params)
+    return t
 
 
 def apply(op: Op, args: Sequence[Any], params: dict | None = None) -> Tensor:
@@ -414,7 +433,10 @@ def _finish(op: Op, bk: Any, args: Sequence[Any], datas: list, params: dict | No
             const = False
             break
     if const or not STATE.enabled:
-        return make_tensor(out, bk, None, const)
+        t = make_tensor(out, bk, None, const)
+        if FWD.depth:
+            propagate(op, args, t, params)
+        return t
     parents = []
     for i, a in enumerate(args):
         if isinstance(a, Tensor) and not a._constant and op.vjps[i] is not None:
@@ -431,7 +453,10 @@ def _finish(op: Op, bk: Any, args: Sequence[Any], datas: list, params: dict | No
     node = Node(op, tuple(parents), saver(out, *datas) if saver else (), params, bk, out)
     if bk.has_readonly:
         _guard(node, bk)
-    return make_tensor(out, bk, node, False)
+    t = make_tensor(out, bk, node, False)
+    if FWD.depth:
+        propagate(op, args, t, params)
+    return t
 
 
 def _guard(node: Node, bk: Any) -> None:

@@ -68,7 +68,9 @@ def _pow_base(xp: Any, g: Any, a: Any, b: Any) -> Any:
         if b == 0:
             return xp.zeros_like(g)
         return g * (b * a ** (b - 1))
-    return xp.where(b == 0, 0.0, g * (b * a ** (b - 1)))
+    # 0 * 0**-1 would be nan: the derivative of a**0 is 0 even at a = 0 (masked only there, so
+    # the mixed second derivative d/db of b * a**(b - 1) stays right elsewhere)
+    return xp.where(xp.logical_and(b == 0, a == 0), 0.0, g * (b * a ** (b - 1)))
 
 
 def _pow_exponent(xp: Any, g: Any, y: Any, a: Any) -> Any:
@@ -81,8 +83,12 @@ def _pow_exponent(xp: Any, g: Any, y: Any, a: Any) -> Any:
 
 
 def _sinc_vjp(xp: Any, g: Any, x: Any, y: Any) -> Any:
-    zero = x == 0
-    return g * xp.where(zero, 0.0, (xp.cos(PI * x) - y) * _safe_recip(xp, x))
+    """(cos(pi x) - sinc(x)) / x, from its Taylor series near 0 (where the formula cancels
+    catastrophically, and where a masked constant would break higher derivatives)."""
+    small = xp.abs(x) < 1e-3
+    z = PI * PI * x * x
+    series = x * (PI * PI) * (-1.0 / 3.0 + z * (1.0 / 30.0 - z / 840.0))
+    return g * xp.where(small, series, (xp.cos(PI * x) - y) * _safe_recip(xp, x))
 
 
 def _clip_x(xp: Any, g: Any, x: Any, lo: Any, hi: Any) -> Any:

@@ -148,6 +148,7 @@ register(
         _getitem,
         (lambda xp, g, x_shape, *, key: getitem_grad(xp, g, x_shape, key),),
         kind="indexing",
+        jvp="linear",
         doc="x[key]: basic, advanced and boolean indexing",
     )
 )
@@ -158,6 +159,7 @@ register(
         _scatter_add,
         (lambda xp, g, *, key, shape: getitem(xp, g, key),),
         kind="indexing",
+        jvp="linear",
         doc="zeros(shape) with g added at key (the adjoint of getitem)",
     )
 )
@@ -190,6 +192,7 @@ register(
         _setitem,
         (_setitem_x, _setitem_v),
         kind="indexing",
+        jvp="linear",
         doc="a copy of x with x[key] = v",
     )
 )

@@ -17,8 +17,8 @@ SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
 
 
-def _act(name: str, impl: Any, vjp: Any, doc: str) -> Op:
-    return register(Op(name, ("x",), impl, (vjp,), kind="nnet", doc=doc))
+def _act(name: str, impl: Any, vjp: Any, doc: str, jvp: Any = None) -> Op:
+    return register(Op(name, ("x",), impl, (vjp,), kind="nnet", jvp=jvp, doc=doc))
 
 
 _act(
@@ -63,8 +63,23 @@ def _logsoftmax_vjp(xp: Any, g: Any, y: Any, *, axis: int) -> Any:
     return g - xp.exp(y) * xp.sum(g, axis=axis, keepdims=True)
 
 
-_act("softmax", _softmax, _softmax_vjp, "exp(x) / sum(exp(x)) along an axis")
-_act("logsoftmax", _logsoftmax, _logsoftmax_vjp, "log(softmax(x)), computed stably")
+def _softmax_jvp(xp: Any, t: tuple, y: Any, *, axis: int) -> Any:
+    yt = y * t[0]
+    return yt - y * xp.sum(yt, axis=axis, keepdims=True)
+
+
+def _logsoftmax_jvp(xp: Any, t: tuple, y: Any, *, axis: int) -> Any:
+    return t[0] - xp.sum(xp.exp(y) * t[0], axis=axis, keepdims=True)
+
+
+_act("softmax", _softmax, _softmax_vjp, "exp(x) / sum(exp(x)) along an axis", _softmax_jvp)
+_act(
+    "logsoftmax",
+    _logsoftmax,
+    _logsoftmax_vjp,
+    "log(softmax(x)), computed stably",
+    _logsoftmax_jvp,
+)
 _act(
     "elu",
     lambda xp, x, *, alpha: xp.where(x > 0, x, alpha * xp.expm1(xp.minimum(x, 0.0))),
@@ -107,6 +122,7 @@ register(
         _sce,
         (_sce_vjp, None),
         kind="nnet",
+        jvp=lambda xp, t, x, labels: xp.sum(t[0] * _sce_vjp(xp, 1.0, x, labels)),
         doc="the mean over N of -log softmax(x)[i, labels[i]] for scores x of shape (N, C)",
     )
 )

@@ -160,12 +160,36 @@ def _cumprod(xp: Any, x: Any, *, axis: int | None) -> Any:
     return xp.cumulative_prod(x, axis=ax)
 
 
+#: axes up to this long get the exact polynomial derivative of cumprod (O(n^2) memory)
+CUMPROD_EXACT_MAX = 1024
+
+
+def _cumprod_matrix(xp: Any, x_last: Any) -> tuple[Any, Any]:
+    """For x along its last axis: L_j, the product of the elements before j, and the matrix
+    R[j, k] = prod of x_i for j < i <= k (0 for k < j). Then d y_k / d x_j = L_j R[j, k]
+    exactly, zeros included, and every higher derivative is a polynomial too."""
+    n = x_last.shape[-1]
+    idx = xp.arange(n, device=x_last.device)
+    after = xp.expand_dims(idx, axis=0) > xp.expand_dims(idx, axis=1)  # [j, i]: i > j
+    lower = xp.expand_dims(idx, axis=0) < xp.expand_dims(idx, axis=1)  # [j, k]: k < j
+    factors = xp.where(after, xp.expand_dims(x_last, axis=-2), 1.0)
+    r = xp.where(lower, 0.0, xp.cumulative_prod(factors, axis=-1))
+    left = xp.cumulative_prod(x_last, axis=-1, include_initial=True)[..., :-1]
+    return left, r
+
+
 def _cumprod_vjp(xp: Any, g: Any, x: Any, y: Any, *, axis: int | None) -> Any:
-    """Exact with zeros. Along the axis, with z the position of the first zero:
-    before z the gradient is revcumsum(g*y)/x; at z it is revcumsum(g*y') with y' the
-    cumulative product skipping that zero; after z it is 0."""
+    """Exact with zeros. Short axes: g . d y / d x from the product matrix. Long axes (O(n)
+    memory): along the axis, with z the position of the first zero, revcumsum(g*y)/x before z,
+    revcumsum(g*y') at z (y' skipping that zero), 0 after; exact to first order only."""
     shape = tuple(x.shape)
     x, ax = _flat_axis(xp, x, axis)
+    g = xp.reshape(g, tuple(x.shape))
+    if x.shape[ax] <= CUMPROD_EXACT_MAX:
+        left, r = _cumprod_matrix(xp, xp.moveaxis(x, ax, -1))
+        gl = xp.expand_dims(xp.moveaxis(g, ax, -1), axis=-1)
+        out = left * xp.squeeze(xp.matmul(r, gl), axis=-1)
+        return xp.reshape(xp.moveaxis(out, -1, ax), shape)
     zero = x == 0
     zeros_so_far = xp.cumulative_sum(xp.astype(zero, xp.int64), axis=ax)
     before = zeros_so_far == 0
@@ -188,8 +212,52 @@ reduction("var", _var, _var_vjp, doc="variance (ddof: delta degrees of freedom)"
 reduction("std", _std, _std_vjp, doc="standard deviation (ddof: delta degrees of freedom)")
 reduction("max", _max, _extreme_vjp("argmax"), "amax", doc="maximum; ties: first occurrence")
 reduction("min", _min, _extreme_vjp("argmin"), "amin", doc="minimum; ties: first occurrence")
-register(Op("cumsum", ("x",), _cumsum, (_cumsum_vjp,), kind="cumulative", doc="running sum"))
-register(Op("cumprod", ("x",), _cumprod, (_cumprod_vjp,), kind="cumulative", doc="running product"))
+register(
+    Op(
+        "cumsum",
+        ("x",),
+        _cumsum,
+        (_cumsum_vjp,),
+        kind="cumulative",
+        jvp="linear",
+        doc="running sum",
+    )
+)
+
+
+def _cumprod_jvp(xp: Any, t: tuple, x: Any, y: Any, *, axis: int | None) -> Any:
+    """Exact with zeros (see :func:`_cumprod_vjp`): ``(t * L) @ R`` on short axes; on long
+    ones y * cumsum(t / x) before the first zero, the zero's own tangent times the product
+    skipping it up to the second zero, then 0."""
+    (tx,) = t
+    x, ax = _flat_axis(xp, x, axis)
+    tx = xp.reshape(tx, tuple(x.shape))
+    if x.shape[ax] <= CUMPROD_EXACT_MAX:
+        left, r = _cumprod_matrix(xp, xp.moveaxis(x, ax, -1))
+        tl = xp.expand_dims(xp.moveaxis(tx, ax, -1) * left, axis=-2)
+        out = xp.squeeze(xp.matmul(tl, r), axis=-2)
+        return xp.moveaxis(out, -1, ax)
+    zero = x == 0
+    zeros_so_far = xp.cumulative_sum(xp.astype(zero, xp.int64), axis=ax)
+    before = zeros_so_far == 0
+    first = xp.logical_and(zero, zeros_so_far == 1)
+    term_before = y * xp.cumulative_sum(tx / xp.where(before, x, 1.0), axis=ax)
+    skip_first = xp.cumulative_prod(xp.where(first, 1.0, x), axis=ax)
+    term_one = xp.cumulative_sum(xp.where(first, tx, 0.0), axis=ax) * skip_first
+    return xp.where(before, term_before, xp.where(zeros_so_far == 1, term_one, 0.0))
+
+
+register(
+    Op(
+        "cumprod",
+        ("x",),
+        _cumprod,
+        (_cumprod_vjp,),
+        kind="cumulative",
+        jvp=_cumprod_jvp,
+        doc="running product",
+    )
+)
 
 
 # -- logsumexp ---------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from ._util import masked
 
 
 def _shape_op(name: str, impl: Any, vjp: Any, *aliases: str, doc: str = "") -> Op:
-    return register(Op(name, ("x",), impl, (vjp,), kind="shape", doc=doc), *aliases)
+    return register(Op(name, ("x",), impl, (vjp,), kind="shape", jvp="linear", doc=doc), *aliases)
 
 
 def _inverse(perm: tuple[int, ...]) -> tuple[int, ...]:
@@ -99,6 +99,7 @@ register(
             lambda xp, g, cond: masked(xp, xp.logical_not(cond), g),
         ),
         kind="shape",
+        jvp="linear",
         doc="a where cond is true, b elsewhere",
     )
 )
@@ -129,6 +130,7 @@ def concat_op(n: int) -> Op:
         impl,
         tuple(rule(i) for i in range(n)),
         kind="join",
+        jvp="linear",
         doc="join arrays along an existing axis",
     )
 
@@ -153,6 +155,7 @@ def stack_op(n: int) -> Op:
         impl,
         tuple(rule(i) for i in range(n)),
         kind="join",
+        jvp="linear",
         doc="join arrays along a new axis",
     )
 
@@ -180,6 +183,7 @@ register(
         _pad,
         (lambda xp, g, x_shape, *, pad_width, value: g[_centre(x_shape, pad_width)],),
         kind="shape",
+        jvp=lambda xp, t, *, pad_width, value: xp.pad(t[0], pad_width, constant_values=0.0),
         doc="x surrounded by a constant (NumPy's pad, mode='constant')",
     )
 )
@@ -190,6 +194,7 @@ register(
         lambda xp, x, *, k: xp.tril(x, k=k),
         (lambda xp, g, *, k: xp.tril(g, k=k),),
         kind="shape",
+        jvp="linear",
         doc="the lower triangle (elements above the k-th diagonal set to 0)",
     )
 )
@@ -200,6 +205,7 @@ register(
         lambda xp, x, *, k: xp.triu(x, k=k),
         (lambda xp, g, *, k: xp.triu(g, k=k),),
         kind="shape",
+        jvp="linear",
         doc="the upper triangle (elements below the k-th diagonal set to 0)",
     )
 )
@@ -222,6 +228,7 @@ register(
         _repeat,
         (_repeat_vjp,),
         kind="shape",
+        jvp="linear",
         doc="each element repeated along an axis",
     )
 )
