@@ -16,6 +16,7 @@ from xgrad import backends
 from xgrad.errors import BackendMismatchError, BackendUnavailableError, DeviceMismatchError
 
 DEVICE1 = xps.Device("device1")
+pytestmark = pytest.mark.selects_backend
 
 
 @pytest.fixture(autouse=True)
@@ -179,3 +180,12 @@ def test_environment_device(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_selection_is_context_local(xb: Any) -> None:
     # the xb fixture itself selects through use_backend
     assert mg.get_backend() is xb.backend
+
+
+def test_numpy_arrays_are_host_data_for_the_selected_backend() -> None:
+    a = np.array([1.0, 2.0])
+    assert mg.tensor(a).backend.name == "numpy"
+    with mg.use_backend("array_api_strict", device="device1"):
+        t = mg.tensor(a)
+    assert t.backend.name == "array_api_strict" and t.device == DEVICE1
+    assert mg.tensor(t).device == DEVICE1  # tensors keep their place

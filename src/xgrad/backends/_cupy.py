@@ -112,6 +112,16 @@ class CupyBackend(Backend):
         with device if device is not None else self.default_device():
             return getattr(self.xp, name)(*args, **kwargs)
 
+    def owned(self, arr: Any) -> Any:
+        # CuPy has no read-only arrays: a broadcast view (stride 0) handed to a user as a
+        # gradient would let one write alias many elements, so it is materialised
+        if arr.size > 1 and 0 in arr.strides:
+            return arr.copy()
+        return arr
+
+    def is_contiguous(self, arr: Any) -> bool:
+        return bool(arr.flags.c_contiguous)
+
     def shares_memory(self, a: Any, b: Any) -> bool:
         return bool(self._cupy.may_share_memory(a, b))
 
