@@ -53,7 +53,8 @@ def _view_ops(shape: tuple, allow_reshape: bool) -> st.SearchStrategy:
 
 def _apply_view(lib: Any, a: Any, op: str, arg: Any) -> Any:
     if op == "index":
-        return a[arg]
+        out = a[arg]  # NumPy gives a scalar for an integer on every axis; xgrad a 0-d copy
+        return np.array(out) if isinstance(out, np.generic) else out
     if op == "T":
         return a.T
     if op == "swapaxes":

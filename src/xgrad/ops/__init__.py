@@ -258,7 +258,14 @@ def reshape(a: Any, newshape: Any, *, constant: bool | None = None) -> Tensor:
 
 
 def ravel(a: Any, *, constant: bool | None = None) -> Tensor:
-    """The elements as a 1-D tensor."""
+    """The elements as a 1-D tensor: a view of a contiguous tensor, otherwise a copy (as
+    ``numpy.ravel``)."""
+    a = as_tensor_input(a)
+    if isinstance(a, Tensor) and not a._backend.is_contiguous(a._data):
+        out = run(OPS["reshape"], (a,), {"shape": (math.prod(a.shape),)}, constant)
+        if a._backend.shares_memory(out._data, a._data):
+            out._data = a._backend.xp.asarray(out._data, copy=True)
+        return out
     return reshape(a, (-1,), constant=constant)
 
 
