@@ -35,6 +35,8 @@ __all__ = [
     "Prepare",
     "Timing",
     "case_result",
+    "cli",
+    "run_selected",
     "format_results",
     "interleaved",
     "machine_info",
@@ -371,3 +373,39 @@ def write_json(path: str | os.PathLike[str], results: Sequence[Mapping[str, Any]
     """Write ``{"machine": ..., "argv": ..., "results": [...]}`` to ``path`` as JSON."""
     payload = {"machine": machine_info(), "argv": sys.argv, "results": list(results)}
     Path(path).write_text(json.dumps(payload, indent=1, allow_nan=True) + "\n", encoding="utf-8")
+
+
+# -- running a benchmark module --------------------------------------------------------------------
+def run_selected(
+    module: str,
+    benchmarks: Mapping[str, Callable[[bool], dict[str, Any]]],
+    quick: bool,
+    only: Sequence[str] | None,
+) -> list[dict[str, Any]]:
+    """Run the named benchmarks of a module (all when ``only`` is empty), logging to stderr."""
+    results = []
+    for name, bench in benchmarks.items():
+        if only and name not in only:
+            continue
+        print(f"{module}: {name}{' (quick)' if quick else ''}", file=sys.stderr, flush=True)
+        results.append(bench(quick))
+    return results
+
+
+def cli(
+    description: str,
+    benchmarks: Mapping[str, Any],
+    main: Callable[[bool, Sequence[str] | None], list[dict[str, Any]]],
+) -> None:
+    """The command line every benchmark module shares: ``[--quick] [--json PATH] [--only]``."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--quick", action="store_true", help="fewer repeats, smaller n")
+    parser.add_argument("--json", metavar="PATH", help="also write the results as JSON")
+    parser.add_argument("--only", nargs="+", choices=sorted(benchmarks), help="run only these")
+    args = parser.parse_args()
+    results = main(args.quick, args.only)
+    print(format_results(results, machine_info()))
+    if args.json:
+        write_json(args.json, results)

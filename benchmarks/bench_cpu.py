@@ -17,7 +17,6 @@ Run ``python benchmarks/bench_cpu.py [--quick] [--json PATH] [--only NAME ...]``
 
 from __future__ import annotations
 
-import argparse
 import functools
 import sys
 from collections.abc import Callable, Sequence
@@ -34,11 +33,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _harness import (
     Prepare,
     case_result,
-    format_results,
+    cli,
     interleaved,
-    machine_info,
     peak_memory,
-    write_json,
+    run_selected,
 )
 
 CONTENDERS = ["xgrad", "NumPy", "MyGrad"]
@@ -269,26 +267,8 @@ BENCHMARKS: dict[str, Callable[[bool], dict[str, Any]]] = {
 
 def main(quick: bool = False, only: Sequence[str] | None = None) -> list[dict[str, Any]]:
     """Run the CPU benchmarks (all, or those named in ``only``) and return their results."""
-    results = []
-    for name, bench in BENCHMARKS.items():
-        if only and name not in only:
-            continue
-        _log(f"bench_cpu: {name}{' (quick)' if quick else ''}")
-        results.append(bench(quick))
-    return results
-
-
-def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer repeats, smaller n")
-    parser.add_argument("--json", metavar="PATH", help="also write the results as JSON")
-    parser.add_argument("--only", nargs="+", choices=sorted(BENCHMARKS), help="run only these")
-    return parser.parse_args(argv)
+    return run_selected("bench_cpu", BENCHMARKS, quick, only)
 
 
 if __name__ == "__main__":
-    args = _parse(None)
-    res = main(args.quick, args.only)
-    print(format_results(res, machine_info()))
-    if args.json:
-        write_json(args.json, res)
+    cli(__doc__.splitlines()[0], BENCHMARKS, main)

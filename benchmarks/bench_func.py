@@ -15,7 +15,6 @@ Run ``python benchmarks/bench_func.py [--quick] [--json PATH]``.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -27,7 +26,7 @@ import xgrad
 from xgrad.func import hessian, hvp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _harness import Prepare, case_result, format_results, interleaved, machine_info, write_json
+from _harness import Prepare, case_result, cli, interleaved, run_selected
 
 try:
     import torch
@@ -158,22 +157,8 @@ BENCHMARKS: dict[str, Callable[[bool], dict[str, Any]]] = {
 
 def main(quick: bool = False, only: Sequence[str] | None = None) -> list[dict[str, Any]]:
     """Run the higher-order benchmarks (all, or those named in ``only``)."""
-    results = []
-    for name, bench in BENCHMARKS.items():
-        if only and name not in only:
-            continue
-        _log(f"bench_func: {name}{' (quick)' if quick else ''}")
-        results.append(bench(quick))
-    return results
+    return run_selected("bench_func", BENCHMARKS, quick, only)
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--json", metavar="PATH")
-    parser.add_argument("--only", nargs="+", choices=sorted(BENCHMARKS))
-    args = parser.parse_args()
-    res = main(args.quick, args.only)
-    print(format_results(res, machine_info()))
-    if args.json:
-        write_json(args.json, res)
+    cli(__doc__.splitlines()[0], BENCHMARKS, main)

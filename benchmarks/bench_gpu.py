@@ -17,7 +17,6 @@ the call. Run ``python benchmarks/bench_gpu.py [--quick] [--json PATH]`` on a CU
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -28,7 +27,7 @@ import numpy as np
 import xgrad
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _harness import Timing, case_result, format_results, machine_info, write_json
+from _harness import Timing, case_result, cli, run_selected
 
 
 def _require_gpu() -> tuple[Any, Any]:
@@ -289,22 +288,8 @@ def main(quick: bool = False, only: Sequence[str] | None = None) -> list[dict[st
     except Exception as exc:  # no GPU here: the CPU benchmarks still run from run.py
         print(f"bench_gpu: skipped ({exc})", file=sys.stderr)
         return []
-    results = []
-    for name, bench in BENCHMARKS.items():
-        if only and name not in only:
-            continue
-        print(f"bench_gpu: {name}{' (quick)' if quick else ''}", file=sys.stderr, flush=True)
-        results.append(bench(quick))
-    return results
+    return run_selected("bench_gpu", BENCHMARKS, quick, only)
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--json", metavar="PATH")
-    parser.add_argument("--only", nargs="+", choices=sorted(BENCHMARKS))
-    args = parser.parse_args()
-    res = main(args.quick, args.only)
-    print(format_results(res, machine_info()))
-    if args.json:
-        write_json(args.json, res)
+    cli(__doc__.splitlines()[0], BENCHMARKS, main)

@@ -33,6 +33,8 @@ def _args(name: str, xb: Any, constant: bool) -> tuple[tuple, dict]:
 
     special: dict[str, tuple[tuple, dict]] = {
         "clip": ((t(X), 0.4, 0.8), {}),
+        "acosh": ((t(X + 1.0),), {}),
+        "arccosh": ((t(X + 1.0),), {}),
         "where": ((xb.array(X > 0.5), t(X), t(Y)), {}),
         "reshape": ((t(X), (3, 2)), {}),
         "broadcast_to": ((t(X), (2, 2, 3)), {}),

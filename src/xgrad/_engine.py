@@ -47,7 +47,39 @@ def is_grad_enabled() -> bool:
     return STATE.enabled
 
 
-class _NoAutodiff:
+class Switch:
+    """A context manager and decorator that sets ``owner.<attr>`` to ``value`` while it is
+    active (nestable; the previous value comes back on exit)."""
+
+    def __init__(self, owner: Any, attr: str, value: Any, name: str, doc: str) -> None:
+        self._owner, self._attr, self._value, self._name = owner, attr, value, name
+        self._prev: list[Any] = []
+        self.__doc__ = doc
+
+    def __enter__(self) -> None:
+        self._prev.append(getattr(self._owner, self._attr))
+        setattr(self._owner, self._attr, self._value)
+
+    def __exit__(self, *exc: object) -> None:
+        setattr(self._owner, self._attr, self._prev.pop())
+
+    def __call__(self, func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with self:
+                return func(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    def __repr__(self) -> str:
+        return self._name
+
+
+no_autodiff = Switch(
+    STATE,
+    "enabled",
+    False,
+    "xgrad.no_autodiff",
     """Context manager and decorator: operations inside record no graph and lock no memory.
 
     Results are new leaf tensors (constant only if every input was), as in MyGrad: use it
@@ -67,29 +99,9 @@ class _NoAutodiff:
     ...     return (t ** 2).sum()
     >>> evaluate(x).creator is None
     True
-    """
-
-    def __enter__(self) -> None:
-        self._prev = getattr(self, "_prev", [])
-        self._prev.append(STATE.enabled)
-        STATE.enabled = False
-
-    def __exit__(self, *exc: object) -> None:
-        STATE.enabled = self._prev.pop()
-
-    def __call__(self, func: F) -> F:
-        @functools.wraps(func)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with self:
-                return func(*args, **kwargs)
-
-        return wrapper  # type: ignore[return-value]
-
-    def __repr__(self) -> str:
-        return "xgrad.no_autodiff"
-
-
-no_autodiff = _NoAutodiff()
+    """,
+)
+__test__ = {"no_autodiff": no_autodiff.__doc__}
 
 
 class Node:

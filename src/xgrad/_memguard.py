@@ -17,10 +17,10 @@ can, and no guard can see that.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from ._engine import Switch
 from .ops import _core
 
 __all__ = ["mem_guard_active", "mem_guard_off", "mem_guard_on"]
@@ -50,46 +50,31 @@ def guard(node: Any, bk: Any) -> None:
         node.guards = bk.lock(node.saved)
 
 
-class _Switch:
-    """Context manager and decorator setting the guard for new graphs."""
+mem_guard_off = Switch(
+    GUARD,
+    "on",
+    False,
+    "xgrad.mem_guard_off",
+    """Graphs made inside do not make their arrays read-only (context manager, decorator).
 
-    def __init__(self, on: bool) -> None:
-        self._on = on
-        self._prev: list[bool] = []
-
-    def __enter__(self) -> None:
-        self._prev.append(GUARD.on)
-        GUARD.on = self._on
-
-    def __exit__(self, *exc: object) -> None:
-        GUARD.on = self._prev.pop()
-
-    def __call__(self, func: F) -> F:
-        @functools.wraps(func)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with self:
-                return func(*args, **kwargs)
-
-        return wrapper  # type: ignore[return-value]
-
-    def __repr__(self) -> str:
-        return f"xgrad.mem_guard_{'on' if self._on else 'off'}"
-
-
-mem_guard_off = _Switch(False)
-mem_guard_on = _Switch(True)
-mem_guard_off.__doc__ = """Graphs made inside do not make their arrays read-only.
-
-Examples
---------
->>> import numpy as np, xgrad as xg
->>> a = np.array([1.0, 2.0])
->>> with xg.mem_guard_off:
-...     y = xg.tensor(2.0) * a      # a is saved for the gradient, but stays writable
->>> a.flags.writeable
-True
-"""
-mem_guard_on.__doc__ = "Graphs made inside lock the arrays they save (the default)."
+    Examples
+    --------
+    >>> import numpy as np, xgrad as xg
+    >>> a = np.array([1.0, 2.0])
+    >>> with xg.mem_guard_off:
+    ...     y = xg.tensor(2.0) * a      # a is saved for the gradient, but stays writable
+    >>> a.flags.writeable
+    True
+    """,
+)
+mem_guard_on = Switch(
+    GUARD,
+    "on",
+    True,
+    "xgrad.mem_guard_on",
+    "Graphs made inside lock the arrays they save (the default).",
+)
+__test__ = {"mem_guard_off": mem_guard_off.__doc__}
 
 
 _core._guard = guard

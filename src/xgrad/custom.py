@@ -75,7 +75,33 @@ def _make_node(op: Op, args: Sequence[Any], out: Any, bk: Any, params: dict) -> 
     return make_tensor(data, bk, node, False)
 
 
-class custom_vjp:
+class _CustomFunction:
+    """What both decorators share: one op row per number of arguments, whose rules are the
+    subclass's ``_rule(i)``."""
+
+    def __init__(self, fun: Callable[..., Any]) -> None:
+        functools.update_wrapper(self, fun)
+        self.fun = fun
+        self._ops: dict[int, Op] = {}
+
+    def _rule(self, i: int) -> Callable[..., Any]:
+        raise TypeError(f"{type(self).__name__} defines no rule")  # subclasses override it
+
+    def _op(self, n: int) -> Op:
+        op = self._ops.get(n)
+        if op is None:
+            op = Op(
+                self.__name__,
+                tuple(f"x{i}" for i in range(n)),
+                "positive",  # never run: the forward is the user's function
+                tuple(self._rule(i) for i in range(n)),
+                kind="custom",
+            )
+            self._ops[n] = op
+        return op
+
+
+class custom_vjp(_CustomFunction):
     """A function with a hand-written reverse-mode rule.
 
     Examples
@@ -96,29 +122,14 @@ class custom_vjp:
     """
 
     def __init__(self, fun: Callable[..., Any]) -> None:
-        functools.update_wrapper(self, fun)
-        self.fun = fun
+        super().__init__(fun)
         self.fwd: Callable[..., Any] | None = None
         self.bwd: Callable[..., Any] | None = None
-        self._ops: dict[int, Op] = {}
 
     def defvjp(self, fwd: Callable[..., Any], bwd: Callable[..., Any]) -> None:
         """``fwd(*args) -> (out, residuals)``; ``bwd(residuals, g) -> cotangents`` (a tuple
         with one entry per argument; ``None`` for no gradient)."""
         self.fwd, self.bwd = fwd, bwd
-
-    def _op(self, n: int) -> Op:
-        op = self._ops.get(n)
-        if op is None:
-            op = Op(
-                self.__name__,
-                tuple(f"x{i}" for i in range(n)),
-                "positive",  # never run: the forward is the user's
-                tuple(self._rule(i) for i in range(n)),
-                kind="custom",
-            )
-            self._ops[n] = op
-        return op
 
     def _rule(self, i: int) -> Callable[..., Any]:
         def vjp(xp: Any, g: Any, **params: Any) -> Any:
@@ -171,7 +182,7 @@ class _engine_mode:
         STATE.enabled = self.prev
 
 
-class custom_jvp:
+class custom_jvp(_CustomFunction):
     """A function with a hand-written forward-mode rule; reverse mode transposes it.
 
     Examples
@@ -191,30 +202,17 @@ class custom_jvp:
     """
 
     def __init__(self, fun: Callable[..., Any]) -> None:
-        functools.update_wrapper(self, fun)
-        self.fun = fun
+        super().__init__(fun)
         self.rule: Callable[..., Any] | None = None
-        self._ops: dict[int, Op] = {}
 
     def defjvp(self, rule: Callable[..., Any]) -> Callable[..., Any]:
         """``rule(primals, tangents) -> (out, tangent_out)``, linear in the tangents."""
         self.rule = rule
         return rule
 
-    def _op(self, n: int) -> Op:
-        op = self._ops.get(n)
-        if op is None:
-            op = Op(
-                self.__name__,
-                tuple(f"x{i}" for i in range(n)),
-                "positive",
-                tuple(self._transpose(i) for i in range(n)),
-                kind="custom",
-            )
-            self._ops[n] = op
-        return op
+    def _rule(self, i: int) -> Callable[..., Any]:
+        """The VJP for argument ``i``: the JVP rule transposed."""
 
-    def _transpose(self, i: int) -> Callable[..., Any]:
         def vjp(xp: Any, g: Any, **params: Any) -> Any:
             cache = params["cache"]
             if cache.get("g") is not g:

@@ -10,6 +10,7 @@ host synchronisation, so it runs unchanged on any device.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 
@@ -45,53 +46,51 @@ def scatter_add_generic(xp: Any, target: Any, index: Any, values: Any) -> Any:
 
     ``index`` is any key the backend's ``__getitem__`` accepts. The result is a new array.
     """
-    shape = target.shape
-    size = 1
-    for n in shape:
-        size *= n
-    positions = xp.reshape(xp.arange(size, dtype=xp.int64, device=target.device), shape)
+    sorted_ = _sorted_writes(xp, target, index, _on_device(xp, values, target))
+    if sorted_ is None:
+        return target
+    lin_s, vals_s = sorted_
+    sums = segment_prefix_sum(xp, lin_s, vals_s)
+    hit, last = _last_write(xp, target, lin_s)
+    dense = xp.where(hit, xp.take(sums, last), xp.zeros_like(xp.take(sums, last)))
+    return target + xp.astype(xp.reshape(dense, target.shape), target.dtype)
+
+
+def _sorted_writes(xp: Any, target: Any, index: Any, values: Any) -> tuple[Any, Any] | None:
+    """The flat target positions that ``target[index]`` selects and the values written there,
+    sorted stably by position (``None`` when nothing is selected)."""
+    size = math.prod(target.shape)
+    positions = xp.reshape(xp.arange(size, dtype=xp.int64, device=target.device), target.shape)
     picked = getitem(xp, positions, index)
     lin = xp.reshape(picked, (-1,))
-    values = _on_device(xp, values, target)
-    vals = xp.reshape(xp.broadcast_to(values, picked.shape), (-1,))
     if lin.shape[0] == 0:
-        return target
+        return None
+    vals = xp.reshape(xp.broadcast_to(values, picked.shape), (-1,))
     order = xp.argsort(lin, stable=True)
-    lin_s = xp.take(lin, order)
-    vals_s = xp.take(vals, order)
-    sums = segment_prefix_sum(xp, lin_s, vals_s)
-    pos_all = xp.arange(size, dtype=xp.int64, device=target.device)
-    # index of the last occurrence of each slot in the sorted list
+    return xp.take(lin, order), xp.take(vals, order)
+
+
+def _last_write(xp: Any, target: Any, lin_s: Any) -> tuple[Any, Any]:
+    """For every flat position of ``target``: whether it was written, and the index (in the
+    sorted writes) of its last write (clipped into range where there was none)."""
+    pos_all = xp.arange(math.prod(target.shape), dtype=xp.int64, device=target.device)
     last = xp.searchsorted(lin_s, pos_all, side="right") - 1
     last_c = xp.clip(last, 0, lin_s.shape[0] - 1)
     hit = xp.logical_and(last >= 0, xp.equal(xp.take(lin_s, last_c), pos_all))
-    dense = xp.where(hit, xp.take(sums, last_c), xp.zeros_like(xp.take(sums, last_c)))
-    return target + xp.astype(xp.reshape(dense, shape), target.dtype)
+    return hit, last_c
 
 
 def scatter_set_generic(xp: Any, target: Any, index: Any, values: Any) -> Any:
     """Return a copy of ``target`` with ``target[index] = values`` (the last of duplicate
     writes wins, as in NumPy), for backends without integer-array ``__setitem__``."""
-    shape = target.shape
-    size = 1
-    for n in shape:
-        size *= n
-    positions = xp.reshape(xp.arange(size, dtype=xp.int64, device=target.device), shape)
-    picked = getitem(xp, positions, index)
-    lin = xp.reshape(picked, (-1,))
     values = xp.astype(_on_device(xp, values, target), target.dtype)
-    vals = xp.reshape(xp.broadcast_to(values, picked.shape), (-1,))
-    if lin.shape[0] == 0:
+    sorted_ = _sorted_writes(xp, target, index, values)
+    if sorted_ is None:
         return xp.asarray(target, copy=True)
-    order = xp.argsort(lin, stable=True)
-    lin_s = xp.take(lin, order)
-    vals_s = xp.take(vals, order)
-    pos_all = xp.arange(size, dtype=xp.int64, device=target.device)
-    last = xp.searchsorted(lin_s, pos_all, side="right") - 1
-    last_c = xp.clip(last, 0, lin_s.shape[0] - 1)
-    hit = xp.logical_and(last >= 0, xp.equal(xp.take(lin_s, last_c), pos_all))
+    lin_s, vals_s = sorted_
+    hit, last = _last_write(xp, target, lin_s)
     flat = xp.reshape(target, (-1,))
-    return xp.reshape(xp.where(hit, xp.take(vals_s, last_c), flat), shape)
+    return xp.reshape(xp.where(hit, xp.take(vals_s, last), flat), target.shape)
 
 
 def getitem(xp: Any, x: Any, key: Any) -> Any:
