@@ -88,7 +88,10 @@ def interleaved(
     max_seconds: float | None = None,
     min_rounds: int = 5,
 ) -> dict[str, Timing]:
-    """Time ``contenders`` interleaved: one call of each per round, in the given order.
+    """Time ``contenders`` interleaved: one call of each per round.
+
+    The order rotates from round to round, so no contender is always the one that runs
+    first after a garbage collection (with cold caches) or right after a particular rival.
 
     Parameters
     ----------
@@ -128,7 +131,8 @@ def interleaved(
             gc.disable()
             try:
                 for _ in range(min(block, rounds - done)):
-                    for name in names:
+                    k = done % len(names)
+                    for name in names[k:] + names[:k]:
                         fn = contenders[name]()
                         t0 = perf()
                         out = fn()

@@ -107,7 +107,7 @@ def bench_mlp(quick: bool) -> dict[str, Any]:
     batch, sizes = 256, (784, 256, 10)
     d = _mlp_data(batch, sizes)
     _check_mlp(d)
-    rounds = 10 if quick else 101
+    rounds = 10 if quick else 200
     (xg, xrelu, xloss), (mgr, mrelu, mloss) = _libraries()
     xparams, mparams = _mlp_params(xg, d), _mlp_params(mgr, d)
 
@@ -119,7 +119,7 @@ def bench_mlp(quick: bool) -> dict[str, Any]:
         "NumPy": lambda: lambda: mlp_step_numpy(d),
         "MyGrad": lambda: step(mgr, mrelu, mloss, mparams),
     }
-    timings = interleaved(contenders, rounds=rounds, warmup=5, max_seconds=90.0)
+    timings = interleaved(contenders, rounds=rounds, warmup=5, block=10, max_seconds=90.0)
     targets = [("time", "xgrad", "NumPy", 1.1)]
     return {
         "benchmark": "mlp_step",

@@ -63,7 +63,12 @@ class Switch:
     def __exit__(self, *exc: object) -> None:
         setattr(self._owner, self._attr, self._prev.pop())
 
-    def __call__(self, func: F) -> F:
+    def __call__(self, func: F | None = None) -> Any:
+        """Decorate ``func``; called with no argument (``with no_autodiff():``, the PyTorch
+        spelling), return the switch itself so it works as a context manager too."""
+        if func is None:
+            return self
+
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             with self:
