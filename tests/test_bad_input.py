@@ -24,6 +24,29 @@ def test_complex_data_is_not_supported_yet(xb: Any) -> None:
         mg.tensor([1.0]) * 1j
 
 
+_COMPLEX_CALLS = {
+    "multiply-array": lambda x, c: x * c,
+    "add-scalar": lambda x, c: x + c[0],
+    "np.add": lambda x, c: np.add(x, c),
+    "where": lambda x, c: mg.where(mg.tensor([True, False]).data, x, c),
+    "concatenate": lambda x, c: mg.concatenate([x, c]),
+    "matmul": lambda x, c: x @ c,
+    "einsum": lambda x, c: mg.einsum("i,i", x, c),
+    "backward-seed": lambda x, c: (x * 2.0).backward(c),
+}
+
+
+@pytest.mark.parametrize("call", list(_COMPLEX_CALLS.values()), ids=list(_COMPLEX_CALLS))
+def test_complex_operands_of_the_backend_are_refused_too(np_only: Any, call: Any) -> None:
+    """Complex data must not get in through a NumPy operand (it would give a complex tensor
+    and a gradient with its imaginary part dropped)."""
+    x = mg.tensor([1.0, 2.0])
+    with pytest.raises(TypeError, match="complex"):
+        call(x, np.array([1j, 1.0]))
+    with pytest.raises(TypeError, match="numbers only"):
+        x * np.array([None, 1], dtype=object)
+
+
 def test_unsupported_operand_types(xb: Any) -> None:
     t = mg.tensor([1.0, 2.0])
     with pytest.raises(TypeError, match="unsupported input"):
@@ -78,6 +101,27 @@ def test_failed_in_place_cast_leaves_tensor_as_before(xb: Any) -> None:
     with pytest.raises(TypeError, match="same_kind|promoted"):
         i *= 1.5
     assert xb.host(i).tolist() == [1, 2] and i.dtype == xb.backend.dtype("int64")
+
+
+_FLOAT_RESULTS = {
+    "/= int": lambda x: x.__itruediv__(2),
+    "/= int tensor": lambda x: x.__itruediv__(mg.tensor(2)),
+    "divide out=": lambda x: mg.divide(x, 2, out=x),
+    "sqrt out=": lambda x: mg.sqrt(x, out=x),
+    "float operand, int out=": lambda x: mg.add(mg.tensor([1.0, 2.0]), 1, out=x),
+}
+
+
+@pytest.mark.parametrize("call", list(_FLOAT_RESULTS.values()), ids=list(_FLOAT_RESULTS))
+def test_a_float_result_is_not_truncated_into_an_integer_tensor(xb: Any, call: Any) -> None:
+    """NumPy raises (same_kind casting) where the result of an integer op is a float
+    (array_api_strict refuses to divide integers at all)."""
+    x = mg.tensor([1, 3])
+    with pytest.raises(TypeError, match="same_kind|floating-point dtypes"):
+        call(x)
+    assert xb.host(x).tolist() == [1, 3] and x.dtype == xb.backend.dtype("int64")
+    x //= 2  # stays integral: fine
+    assert xb.host(x).tolist() == [0, 1]
 
 
 def test_writing_a_variable_into_a_constant_raises_and_changes_nothing(xb: Any) -> None:

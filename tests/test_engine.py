@@ -108,6 +108,47 @@ def test_a_failing_rule_leaves_the_engine_usable(xb: Any) -> None:
     np.testing.assert_array_equal(xb.host(x.grad), [2.0, 2.0])
 
 
+def _flaky(fail: list[bool]) -> Any:
+    """The identity with a derivative rule that raises while ``fail[0]`` is set."""
+
+    @mg.custom_vjp
+    def ident(x: Any) -> Any:
+        return x * 1.0
+
+    def bwd(res: Any, g: Any) -> tuple:
+        if fail[0]:
+            raise FloatingPointError("rule failed")
+        return (g,)
+
+    ident.defvjp(lambda x: (x * 1.0, None), bwd)
+    return ident
+
+
+def test_a_rule_that_raises_during_backward_leaves_no_partial_gradient(xb: Any) -> None:
+    fail = [True]
+    x, w = mg.tensor([1.0, 2.0]), mg.tensor(3.0)
+    h = x * 1.0
+    y = (_flaky(fail)(h) * w).sum() + (x * x).sum()  # x is also reached by a path that works
+    with pytest.raises(FloatingPointError) as info:
+        y.backward()
+    assert "no input received a gradient" in str(info.value.__notes__)
+    assert x.grad is None and w.grad is None and h.grad is None and y.grad is None
+    y.backward()  # the graph was freed: only y itself is reached now (MyGrad's rule)
+    assert x.grad is None
+
+
+def test_a_failed_backward_with_retain_graph_can_be_retried(xb: Any) -> None:
+    fail = [True]
+    x = mg.tensor([1.0, 2.0])
+    y = (_flaky(fail)(x) * 3.0).sum() + (x * x).sum()
+    with pytest.raises(FloatingPointError):
+        y.backward(retain_graph=True)
+    assert x.grad is None
+    fail[0] = False
+    y.backward()
+    np.testing.assert_array_equal(xb.host(x.grad), [5.0, 7.0])
+
+
 def test_graphs_from_earlier_steps_are_terminals_not_errors(xb: Any) -> None:
     # x2 was made after x1's graph was consumed: backprop stops at x1 without error
     x0 = mg.tensor(1.0)

@@ -420,12 +420,45 @@ def test_svd_shapes(shape: tuple, xb: Any) -> None:
     check(xb, f, f_np, [x])
 
 
-def test_svd_full_matrices_and_values(xb: Any) -> None:
-    a = _rng("svdfull").normal(size=(4, 2))
+@pytest.mark.parametrize("shape", [(4, 2), (2, 3), (2, 4, 3)])
+def test_svd_full_matrices_ignores_the_extra_vectors_gradient(shape: tuple, xb: Any) -> None:
+    """NumPy's default full_matrices=True: the leading min(m, n) vectors are differentiable
+    (the same gradient as the reduced SVD); the rest span a complement in an arbitrary basis,
+    and gradients reaching them are ignored, as PyTorch does."""
+    a = _rng("svdfull", shape).normal(size=shape)
+    k = min(shape[-2:])
+    cu = xb.array(_rng("cu", shape).uniform(-1, 1, (*shape[:-1], k)))
+    cv = xb.array(_rng("cv", shape).uniform(-1, 1, (*shape[:-2], k, shape[-1])))
+
+    def loss(full: bool) -> Any:
+        t = xg.tensor(xb.array(a))
+        u, s, vh = xg.linalg.svd(t, full_matrices=full)
+        assert u.shape[-1] == (shape[-2] if full else k)
+        assert vh.shape[-2] == (shape[-1] if full else k)
+        lead_u, lead_vh = u[..., :, :k], vh[..., :k, :]
+        (s.sum() + (lead_u * lead_u * cu).sum() + (lead_vh * lead_vh * cv).sum()).backward()
+        return xb.host(t.grad)
+
+    np.testing.assert_allclose(loss(True), loss(False), rtol=1e-10, atol=1e-12)
     t = xg.tensor(xb.array(a))
-    with pytest.raises(ValueError, match="full_matrices=False"):
-        xg.linalg.svd(t)
-    u, s, _ = xg.linalg.svd(t, constant=True)
+    u, s, vh = xg.linalg.svd(t)
+    np.testing.assert_allclose(xb.host(s), np.linalg.svd(a)[1])
+    (u[..., :, k:].sum() + vh[..., k:, :].sum()).backward()
+    np.testing.assert_array_equal(xb.host(t.grad), np.zeros(shape))
+    # the JVP rule is the VJP rule's adjoint for the full layout too (extra tangents are 0)
+    m, n = shape[-2:]
+    params = {"layout": ((m, m), (k,), (n, n))}
+    y = np.asarray(OPS["svd"]._impl(cnp, a, **params))
+    tangent = _rng("svdfull-t", shape).uniform(-1, 1, shape)
+    jt = np.asarray(_call_rule(OPS["svd"], OPS["svd"].jvp, (tangent,), [a], y, params))
+    ct = _rng("svdfull-c", shape).uniform(-1, 1, y.shape)
+    vt = np.asarray(_call_rule(OPS["svd"], OPS["svd"].vjps[0], ct, [a], y, params))
+    np.testing.assert_allclose(np.sum(ct * jt), np.sum(vt * tangent), rtol=1e-9)
+
+
+def test_svd_values(xb: Any) -> None:
+    a = _rng("svdvals").normal(size=(4, 2))
+    u, s, _ = xg.linalg.svd(xg.tensor(xb.array(a)), constant=True)
     assert u.shape == (4, 4) and u.constant
     np.testing.assert_allclose(xb.host(s), np.linalg.svd(a)[1])
     check(xb, lambda x: xg.linalg.svd(x, compute_uv=False), lambda x: np.linalg.svdvals(x), [a])
@@ -482,6 +515,32 @@ def test_pinv_and_determinants(xb: Any) -> None:
     sign, logabs = xg.linalg.slogdet(xg.tensor(xb.array(-a)))
     assert sign.constant and not logabs.constant
     np.testing.assert_allclose(xb.host(sign), np.linalg.slogdet(-a)[0])
+
+
+@pytest.mark.parametrize(
+    "a",
+    [
+        [[1.0, 2.0], [2.0, 4.0]],
+        [[0.0, 0.0, 0.0], [0.0, 2.0, 0.0], [0.0, 0.0, 3.0]],
+        np.zeros((3, 3)),
+        [[[1.0, 2.0], [2.0, 4.0]], [[1.0, 2.0], [3.0, 4.0]]],
+    ],
+)
+def test_det_gradient_is_the_cofactor_matrix_at_singular_matrices(a: Any, xb: Any) -> None:
+    a = np.asarray(a, dtype=np.float64)
+
+    def cofactor(m: np.ndarray) -> np.ndarray:
+        n = m.shape[-1]
+        out = np.empty_like(m)
+        for i in range(n):
+            for j in range(n):
+                minor = np.delete(np.delete(m, i, axis=-2), j, axis=-1)
+                out[..., i, j] = (-1) ** (i + j) * np.linalg.det(minor)
+        return out
+
+    t = xg.tensor(xb.array(a))
+    xg.linalg.det(t).sum().backward()
+    np.testing.assert_allclose(xb.host(t.grad), cofactor(a), atol=1e-12)
 
 
 def test_singular_and_bad_shapes(xb: Any) -> None:

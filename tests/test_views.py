@@ -319,3 +319,75 @@ def test_view_detaches_when_reused_after_its_graph_was_consumed(xb: Any) -> None
     w = v * 3  # reuse after backward: v is no longer tied to x (MyGrad's rule)
     w.sum().backward()
     np.testing.assert_array_equal(xb.host(v.grad), [3.0, 3.0])
+
+
+# -- regressions ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: mg.tensor([1.0, 3.0, 5.0], constant=True),
+        lambda: mg.tensor([1, 3, 5]),
+    ],
+    ids=["float-constant", "integer"],
+)
+def test_a_view_of_a_constant_writes_through_to_its_base(xb: Any, make: Any) -> None:
+    x = make()
+    y = x[:2]
+    assert y.base is x
+    y *= 2
+    np.testing.assert_array_equal(xb.host(x), [2, 6, 5])
+    x.reshape(3, 1)[0, 0] = 100
+    np.testing.assert_array_equal(xb.host(x), [100, 6, 5])
+    np.testing.assert_array_equal(xb.host(y), [100, 6])
+
+
+def test_a_view_made_under_no_autodiff_writes_through_to_its_base(xb: Any) -> None:
+    with mg.no_autodiff:
+        x = mg.tensor([1.0, 3.0, 5.0])
+        y = x[:2]
+        y *= 2
+    np.testing.assert_array_equal(xb.host(x), [2.0, 6.0, 5.0])
+    assert y.base is x
+
+
+def test_a_view_detaches_after_clear_graph_as_in_mygrad(xb: Any) -> None:
+    x = mg.tensor([1.0, 3.0, 5.0])
+    y = x[:2]
+    y.clear_graph()
+    y *= 2
+    np.testing.assert_array_equal(xb.host(x), [1.0, 3.0, 5.0])
+    assert y.base is None
+
+
+@pytest.mark.parametrize(
+    "shape, key, v, expected",
+    [
+        ((3,), ([0, 0, 2],), [5.0, 6.0, 7.0], [0.0, 12.0, 14.0]),
+        ((4,), ([1, 1, 2],), 5.0, 20.0),  # a scalar value broadcast over three writes
+        ((2, 3), (slice(None), [0, 0]), [[5.0], [6.0]], [[10.0], [12.0]]),
+        ((2, 2), ([1, 1, 0], [0, 0, 1]), [1.0, 2.0, 3.0], [0.0, 4.0, 6.0]),
+    ],
+)
+def test_setitem_with_repeated_indices_credits_only_the_write_that_lands(
+    xb: Any, shape: tuple, key: tuple, v: Any, expected: Any
+) -> None:
+    """NumPy keeps the last of repeated writes, so only that element of v reaches the loss."""
+    x = mg.ones(shape) * 1.0
+    vt = mg.tensor(v)
+    x[key] = vt
+    (x * x).sum().backward()
+    np.testing.assert_array_equal(xb.host(vt.grad), expected)
+    ref = np.ones(shape)
+    ref[key] = np.asarray(v)
+    np.testing.assert_array_equal(xb.host(x), ref)
+
+
+def test_setitem_with_repeated_indices_second_order(xb: Any) -> None:
+    v = mg.tensor([5.0, 6.0, 7.0])
+    x = mg.tensor([1.0, 2.0, 3.0]) * 1.0
+    x[[0, 0, 2]] = v * v
+    (x * x).sum().backward(create_graph=True)
+    g = v.grad  # 4 v^3 where the write lands
+    np.testing.assert_array_equal(xb.host(g), [0.0, 864.0, 1372.0])
+    g.sum().backward()
+    np.testing.assert_array_equal(xb.host(v.grad), [0.0, 432.0, 588.0])

@@ -293,13 +293,20 @@ def backward(
         t._grad = None
     del nodes  # hold no node beyond its turn: intermediate gradients are freed as we go
     node._grad = seed
-    if create_graph:
-        _run_tensor_mode(node)
-    else:
-        _run_array_mode(node, retain_graph)
-        _hand_over((node, *terminals))
-    if not (retain_graph or create_graph):
-        STATE.epoch += 1
+    try:
+        if create_graph:
+            _run_tensor_mode(node)
+        else:
+            _run_array_mode(node, retain_graph)
+            _hand_over((node, *terminals))
+    except BaseException:
+        for t in terminals:  # a leaf may have been reached by the paths that did finish
+            t._grad = None
+        node._grad = None
+        raise
+    finally:
+        if not (retain_graph or create_graph):
+            STATE.epoch += 1
 
 
 def _reachable(*roots: Node) -> list[Node]:
@@ -396,9 +403,20 @@ def _run_array_mode(root: Node, retain: bool) -> None:
             n._deps = -1
             if not retain:
                 n.release()
-    except BaseException:
+    except BaseException as exc:
+        # Leave no partial gradient behind: the nodes not yet processed lose theirs (the
+        # processed ones hold complete gradients), and the graph is freed unless retained.
         for m in _reachable(n, *ready):
             m._deps = -1
+            m._grad = None
+            if not retain and m.op is not None:
+                m.release()
+        if n.op is not None:
+            exc.add_note(
+                f"xgrad: backward() failed in the derivative of {n.op.name!r}; no input "
+                "received a gradient"
+                + ("." if retain else ", and the graph was freed: recompute the result.")
+            )
         raise
 
 

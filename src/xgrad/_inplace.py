@@ -32,7 +32,10 @@ def _kind(xp: Any, dtype: Any) -> int:
 
 
 def check_target(target: Tensor, args: Sequence[Any], opname: str) -> None:
-    """Raise unless ``opname(*args)`` can be written into ``target``."""
+    """Raise unless ``opname(*args)`` can be written into ``target`` (shape and dtype
+    first: they are what a NumPy user expects to hear about)."""
+    if not _trivial(target._data, args):
+        _check_shape_and_cast(target, args, opname)
     if target._constant:
         for a in args:
             if isinstance(a, Tensor) and not a._constant:
@@ -42,9 +45,9 @@ def check_target(target: Tensor, args: Sequence[Any], opname: str) -> None:
                     "non-constant (xgrad.tensor(..., constant=False)) or use an out-of-place "
                     "operation."
                 )
-    tdata = target._data
-    if _trivial(tdata, args):
-        return
+
+
+def _check_shape_and_cast(target: Tensor, args: Sequence[Any], opname: str) -> None:
     shape = tuple(target.shape)
     bshape: tuple | None = shape
     for a in args:
@@ -64,10 +67,14 @@ def check_target(target: Tensor, args: Sequence[Any], opname: str) -> None:
         res = xp.result_type(*datas) if datas else target.dtype
     except TypeError as exc:
         raise TypeError(f"{opname}: {exc}") from None
-    if _kind(xp, res) > _kind(xp, target.dtype):
+    _check_cast(xp, res, target.dtype, opname)
+
+
+def _check_cast(xp: Any, res: Any, dtype: Any, opname: str) -> None:
+    if _kind(xp, res) > _kind(xp, dtype):
         raise TypeError(
             f"{opname}: cannot cast the result (dtype {res}) into a tensor of dtype "
-            f"{target.dtype} in place (NumPy's 'same_kind' rule); use an out-of-place "
+            f"{dtype} in place (NumPy's 'same_kind' rule); use an out-of-place "
             "operation, or convert the tensor with astype first"
         )
 
@@ -88,8 +95,12 @@ def _trivial(tdata: Any, args: Sequence[Any]) -> bool:
     return True
 
 
-def assign(target: Tensor, result: Any) -> Tensor:
-    """Point ``target`` at ``result``'s value and graph node; return ``target``."""
+def assign(target: Tensor, result: Any, opname: str = "in-place operation") -> Tensor:
+    """Point ``target`` at ``result``'s value and graph node; return ``target``.
+
+    The operands' dtypes were checked before the op ran; the result's is checked here too,
+    since some ops make floats of integers (``x /= 2``, ``np.sqrt(x, out=x)``)."""
+    _check_cast(target._backend.xp, result.dtype, target.dtype, opname)
     if isinstance(result, Tensor):
         if result.dtype != target.dtype:
             result = result.astype(target.dtype)

@@ -45,7 +45,7 @@ def _compare(name: str) -> Any:
 def _iop(op: Any) -> Any:
     def method(self: Tensor, other: Any) -> Tensor:
         _inplace.check_target(self, (self, other), op.name)
-        return _inplace.assign(self, apply2(op, self, other))
+        return _inplace.assign(self, apply2(op, self, other), op.name)
 
     method.__name__ = f"__i{op.name}__"
     return method
@@ -61,7 +61,7 @@ def _inondiff(name: str) -> Any:
                 "Apply it to the data or to a constant tensor instead."
             )
         _inplace.check_target(self, (self, other), name)
-        return _inplace.assign(self, call_nondiff(nd, (self, other), {}))
+        return _inplace.assign(self, call_nondiff(nd, (self, other), {}), name)
 
     return method
 

@@ -12,6 +12,7 @@ from typing import Any
 from . import _engine
 from . import backends as _backends
 from ._engine import STATE
+from .backends._dtypes import check_array_dtype
 
 __all__ = ["Tensor", "make_tensor"]
 
@@ -185,6 +186,7 @@ class Tensor:
             if other is not None:
                 raise _backends.mismatch_error(bk, other, "backward(grad)")
             grad = bk.asarray(grad, device=bk.device_of(data))
+        check_array_dtype(xp, grad, "backward(grad)")
         if grad.dtype != data.dtype:
             grad = xp.astype(grad, data.dtype)
         shape = tuple(data.shape)

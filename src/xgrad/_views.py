@@ -21,7 +21,7 @@ import weakref
 from typing import Any
 
 from ._tensor import Tensor, make_tensor
-from .ops._core import OPS, apply, apply_view
+from .ops._core import OPS, _detach, apply, apply_view
 
 __all__ = ["Link", "detach_if_consumed", "make_view", "replay_views", "view_grad"]
 
@@ -102,13 +102,7 @@ def make_view(x: Tensor, link: Link) -> Tensor:
     return out
 
 
-def detach_if_consumed(t: Tensor) -> None:
-    """MyGrad's rule: a view whose graph to its base was consumed stops being a view when it
-    is used again (its gradient is then its own)."""
-    node = t._node
-    if node is None or node.parents is None:
-        t._base = None
-        t._vchain = None
+detach_if_consumed = _detach
 
 
 def view_grad(t: Tensor) -> Any:

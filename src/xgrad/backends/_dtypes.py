@@ -6,6 +6,29 @@ from typing import Any
 
 import numpy as np
 
+_NUMERIC = ("bool", "integral", "real floating")
+
+
+def check_array_dtype(xp: Any, arr: Any, where: str) -> None:
+    """Raise ``TypeError`` (prefixed with ``where``) unless ``arr`` holds booleans, integers
+    or real floats; works for the dtypes of every array-API namespace."""
+    dtype = arr.dtype
+    kind = getattr(dtype, "kind", None)  # NumPy and CuPy dtypes: the cheap test
+    if kind is not None:
+        ok = kind in "biuf"
+    else:
+        try:
+            ok = xp.isdtype(dtype, _NUMERIC)
+        except (TypeError, ValueError):  # object, string and time dtypes
+            ok = False
+    if ok:
+        return
+    try:
+        check_dtype_supported(dtype)
+    except TypeError as exc:
+        raise TypeError(f"{where}: {exc}") from None
+    raise TypeError(f"{where}: unsupported dtype {dtype}")
+
 
 def check_dtype_supported(dtype: Any) -> None:
     """Raise ``TypeError`` for dtypes xgrad cannot differentiate or hold.
@@ -13,7 +36,12 @@ def check_dtype_supported(dtype: Any) -> None:
     Accepts NumPy dtypes (NumPy and CuPy use them). Booleans, integers and real floats are
     supported; complex numbers are not yet; object, string and time data never are.
     """
-    kind = np.dtype(dtype).kind
+    try:
+        kind = np.dtype(dtype).kind
+    except TypeError:  # another library's dtype object: judge by its name
+        name = str(dtype)
+        numeric = name.startswith(("float", "int", "uint", "bool"))
+        kind = "c" if "complex" in name else ("f" if numeric else "O")
     if kind in "biuf":
         return
     if kind == "c":

@@ -25,6 +25,7 @@ from .. import backends as _backends
 from .._engine import STATE, Node, leaf_node
 from .._forward import FWD, propagate
 from .._tensor import Tensor, make_tensor
+from ..backends._dtypes import check_array_dtype
 
 __all__ = ["OPS", "Op", "apply", "apply1", "apply2", "apply_view", "coerce", "register"]
 
@@ -226,6 +227,7 @@ def coerce(bk: Any, value: Any, ref: Any, opname: str) -> Any:
     if cls in _SCALARS:
         return value
     if isinstance(value, bk.array_types):
+        check_array_dtype(bk.xp, value, opname)
         if bk.multi_device and ref is not None and not isinstance(ref, (int, float)):
             da, dv = bk.device_of(ref), bk.device_of(value)
             if da != dv:
@@ -464,8 +466,10 @@ def _guard(node: Node, bk: Any) -> None:
 
 
 def _detach(t: Tensor) -> None:
-    """A view whose graph to its base was consumed stops being a view when used again."""
+    """A view whose graph to its base was consumed (by ``backward`` or ``clear_graph``) stops
+    being a view when used again, as in MyGrad. A view that never had a graph (a view of a
+    constant, or one made under ``no_autodiff``) stays a view."""
     node = t._node
-    if node is None or node.parents is None:
+    if node is not None and node.parents is None:
         t._base = None
         t._vchain = None

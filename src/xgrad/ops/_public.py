@@ -101,7 +101,7 @@ def ufunc_call(
         fill = out if out is not None else _zeros_for(result)
         result = run(OPS["where"], (where, result, fill), None, constant)
     if out is not None:
-        return _inplace.assign(out, result)
+        return _inplace.assign(out, result, op.name)
     return result
 
 

@@ -466,4 +466,4 @@ def _write(out: Any, result: Tensor) -> Tensor:
             f"{tuple(result.shape)}"
         )
     _inplace.check_target(out, (result,), "einsum")
-    return _inplace.assign(out, result)
+    return _inplace.assign(out, result, "einsum")

@@ -9,6 +9,7 @@ the backward pass differentiable (``create_graph=True``).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from .. import backends as _backends
@@ -50,7 +51,10 @@ def normalize_key(bk: Any, ref: Any, key: Any) -> tuple:
             device = _device(bk, ref, device)
             other = _backends.backend_of(k)
             host = other.to_host(k) if other is not None and other is not bk else k
-            out.append(bk.asarray(host, device=device))
+            arr = bk.asarray(host, device=device)
+            if math.prod(arr.shape) == 0 and not bk.xp.isdtype(arr.dtype, ("integral", "bool")):
+                arr = bk.xp.astype(arr, bk.xp.int64)  # ``x[[]]``: an empty integer index
+            out.append(arr)
         else:
             raise IndexError(
                 f"only integers, slices, None, ..., and integer or boolean arrays are valid "
@@ -181,8 +185,31 @@ def _setitem_x(xp: Any, g: Any, *, key: tuple) -> Any:
 
 
 def _setitem_v(xp: Any, g: Any, *, key: tuple) -> Any:
-    """``v`` receives its slots' gradient (summed back by the engine where it broadcast)."""
-    return getitem(xp, g, key)
+    """``v`` receives its slots' gradient (summed back by the engine where it broadcast).
+
+    With repeated integer indices only the last write to a position lands (as in NumPy), so
+    only that element of ``v`` gets the position's gradient; the others get 0."""
+    gv = getitem(xp, g, key)
+    if not any(hasattr(k, "dtype") for k in key):
+        return gv
+    bk = g._backend if isinstance(g, Tensor) else _backends.of_namespace(xp)
+    data = g._data if isinstance(g, Tensor) else g
+    if all(bk.xp.isdtype(k.dtype, "bool") for k in key if hasattr(k, "dtype")):
+        return gv  # a mask selects each position once
+    return xp.where(_winning_writes(bk, tuple(data.shape), key, data.device), gv, 0.0)
+
+
+def _winning_writes(bk: Any, shape: tuple, key: tuple, device: Any) -> Any:
+    """A boolean array shaped like ``x[key]``: True for the elements whose write lands, i.e.
+    the last write to each position (the rule ``scatter_set`` follows)."""
+    bxp = bk.xp
+    i64 = bxp.int64
+    size = math.prod(shape)
+    positions = bxp.reshape(bxp.arange(size, dtype=i64, device=device), shape)
+    sel_shape = tuple(bk.getitem(positions, key).shape)
+    writes = bxp.reshape(bxp.arange(math.prod(sel_shape), dtype=i64, device=device), sel_shape)
+    owner = bk.scatter_set(bxp.full(shape, -1, dtype=i64, device=device), key, writes)
+    return bxp.equal(bk.getitem(owner, key), writes)
 
 
 register(

@@ -258,18 +258,32 @@ def take_along_axis(arr: Any, indices: Any, axis: int | None) -> Tensor:
     ax = norm_axis(axis, nd)
     if len(idx.shape) != nd:
         raise ValueError("take_along_axis: indices and arr must have the same number of dims")
+    # NumPy broadcasts the index against arr on every other axis
+    out_shape = []
+    for i in range(nd):
+        n, m = t.shape[i], idx.shape[i]
+        if i == ax or n == m or n == 1:
+            out_shape.append(m)
+        elif m == 1:
+            out_shape.append(n)
+        else:
+            raise ValueError(
+                f"take_along_axis: indices of shape {tuple(idx.shape)} do not broadcast "
+                f"against an array of shape {tuple(t.shape)} (axis {i})"
+            )
+    shape = tuple(out_shape)
     xp = t._backend.xp
     key = []
     for i in range(nd):
         if i == ax:
-            key.append(idx)
+            key.append(xp.broadcast_to(idx, shape))
         else:
-            shape = [1] * nd
-            shape[i] = idx.shape[i]
-            r = xp.arange(idx.shape[i], device=t.device)
-            key.append(xp.reshape(r, tuple(shape)))
-    shape = tuple(builtins.max(k.shape[i] for k in key) for i in range(nd))
-    key = [xp.broadcast_to(k, shape) for k in key]
+            r = xp.arange(t.shape[i], device=t.device)
+            if t.shape[i] == 1:
+                r = xp.zeros(1, dtype=r.dtype, device=t.device)
+            dims = [1] * nd
+            dims[i] = r.shape[0]
+            key.append(xp.broadcast_to(xp.reshape(r, tuple(dims)), shape))
     return t[tuple(key)]
 
 

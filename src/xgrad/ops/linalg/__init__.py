@@ -25,12 +25,16 @@ Derivative assumptions, as in every autodiff library:
   symmetric one (``(G + G.T) / 2``) although LAPACK reads only one triangle. The eigenvector
   derivative needs distinct eigenvalues (pairs of exactly equal eigenvalues contribute 0, so
   ``eigvalsh`` is differentiable everywhere).
-- ``svd`` needs ``full_matrices=False`` (or a square input); the singular-vector derivative
-  needs distinct, non-zero singular values (exact ties and zeros contribute 0, so
-  ``svdvals`` and the nuclear norm work at repeated singular values).
+- ``svd`` with ``full_matrices=True`` (NumPy's default) ignores gradients that reach the
+  vectors beyond the first ``min(m, n)`` (an arbitrary basis, as in PyTorch); the
+  singular-vector derivative needs distinct, non-zero singular values (exact ties and zeros
+  contribute 0, so ``svdvals`` and the nuclear norm work at repeated singular values).
 - ``qr`` (reduced) needs ``R``'s leading square block invertible (full-rank input).
-- ``det``/``slogdet``/``inv``/``solve`` need an invertible matrix for the derivative; at a
-  singular matrix the backward pass raises ``LinAlgError`` as ``numpy.linalg.inv`` does.
+- ``det``'s derivative is the cofactor matrix, computed through the SVD so that it is exact
+  at singular matrices too (the recorded rule that ``create_graph=True`` and forward mode
+  use is ``det(a) inv(a).T``, which needs an invertible matrix); ``slogdet``, ``inv`` and
+  ``solve`` need an invertible matrix: at a singular one the backward pass raises
+  ``LinAlgError`` as ``numpy.linalg.inv`` does, and sets no gradient.
 - ``pinv`` assumes the rank is constant near the input.
 
 The package is split by responsibility; each module holds its ops (rows) and the public

@@ -9,7 +9,9 @@ from typing import Any, NamedTuple
 from ..._tensor import Tensor
 from .._core import OPS, Op, register
 from .._public import run
+from ..einsum import call_op
 from ._helpers import (
+    _PAD_LAST,
     _T,
     _cols,
     _composite,
@@ -178,18 +180,32 @@ register(
 
 
 # =============================================================================================
-# singular value decomposition (reduced)
+# singular value decomposition (reduced, or full with the extra vectors' gradient ignored)
 # =============================================================================================
 def _svd_impl(xp: Any, a: Any, *, layout: tuple) -> Any:
-    u, s, vh = xp.linalg.svd(a, full_matrices=False)
+    (_, mu), (k,), (nv, _) = layout
+    u, s, vh = xp.linalg.svd(a, full_matrices=mu > k or nv > k)
     return _pack(xp, [u, s, vh], tuple(a.shape[:-2]))
+
+
+def _reduced(xp: Any, parts: list, layout: tuple) -> tuple[Any, Any, Any]:
+    """U, S, Vh of a (possibly full) packed SVD cut to the ``k = min(m, n)`` leading
+    vectors: the rest of a full decomposition is an arbitrary basis of the complement, and
+    its gradient is ignored (as PyTorch does)."""
+    u, s, vh = parts
+    (_, mu), (k,), (nv, _) = layout
+    if mu > k:
+        u = _cols(xp, u, 0, k)
+    if nv > k:
+        vh = _T(xp, _cols(xp, _T(xp, vh), 0, k))
+    return u, s, vh
 
 
 def _svd_vjp(xp: Any, g: Any, y: Any, *, layout: tuple) -> Any:
     """Townsend (2016), with V^T = Vh and F_ij = 1 / (s_j^2 - s_i^2)."""
-    (m, k), _, (_, n) = layout
-    u, s, vh = _unpack(xp, y, layout)
-    gu, gs, gvh = _unpack(xp, g, layout)
+    (m, _), (k,), (_, n) = layout
+    u, s, vh = _reduced(xp, _unpack(xp, y, layout), layout)
+    gu, gs, gvh = _reduced(xp, _unpack(xp, g, layout), layout)
     f = _gap_recip(xp, s * s)
     ut_gu = xp.matmul(_T(xp, u), gu)
     v_gv = xp.matmul(vh, _T(xp, gvh))  # V^T (dL/dV)
@@ -207,8 +223,8 @@ def _svd_vjp(xp: Any, g: Any, y: Any, *, layout: tuple) -> Any:
 
 
 def _svd_jvp(xp: Any, t: Any, y: Any, *, layout: tuple) -> Any:
-    (m, k), _, (_, n) = layout
-    u, s, vh = _unpack(xp, y, layout)
+    (m, mu), (k,), (nv, n) = layout
+    u, s, vh = _reduced(xp, _unpack(xp, y, layout), layout)
     v = _T(xp, vh)
     da = t[0]
     p = _mm(xp, _T(xp, u), da, v)
@@ -221,6 +237,10 @@ def _svd_jvp(xp: Any, t: Any, y: Any, *, layout: tuple) -> Any:
         du = du + (xp.matmul(da, v) - xp.matmul(u, p)) * s_inv
     if n > k:
         dv = dv + (xp.matmul(_T(xp, da), u) - xp.matmul(v, _T(xp, p))) * s_inv
+    if mu > k:  # the extra vectors of a full decomposition: tangent 0 (gradient ignored)
+        du = call_op(xp, _PAD_LAST, du, before=0, after=mu - k)
+    if nv > k:
+        dv = call_op(xp, _PAD_LAST, dv, before=0, after=nv - k)
     return _pack(xp, [du, xp.linalg.diagonal(p), _T(xp, dv)], tuple(y.shape[:-1]))
 
 
@@ -366,8 +386,9 @@ def svd(
 ) -> SVDResult | Tensor:
     """Singular value decomposition ``a = U @ (S[..., None] * Vh)``, as NumPy's.
 
-    Differentiable with ``full_matrices=False`` (or a square input; the extra columns of a
-    full decomposition have no unique derivative). The singular-vector derivative assumes
+    Differentiable. With ``full_matrices=True`` (NumPy's default) and a non-square input,
+    the vectors beyond the first ``min(m, n)`` are an arbitrary basis of a complement: as in
+    PyTorch, gradients that reach them are ignored. The singular-vector derivative assumes
     distinct, non-zero singular values (ties and zeros contribute 0).
 
     Examples
@@ -385,15 +406,9 @@ def svd(
     if not compute_uv:
         return svdvals(a, constant=constant)
     a, m, n = _matrix(a, "svd")
-    if full_matrices and m != n:
-        if _needs_grad(a, constant):
-            raise ValueError(
-                "svd: the derivative needs full_matrices=False for a non-square matrix (the "
-                "extra singular vectors are not unique)"
-            )
-        return SVDResult(*_native(a, lambda xp, d: tuple(xp.linalg.svd(d)), True))
     k = min(m, n)
-    layout = ((m, k), (k,), (k, n))
+    mu, nv = (m, n) if full_matrices else (k, k)
+    layout = ((m, mu), (k,), (nv, n))
     packed = run(OPS["svd"], (a,), {"layout": layout}, constant)
     return SVDResult(*_split(packed, layout))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+from ..._nsbase import TensorNamespace
 from ..._tensor import Tensor
 from .._core import OPS, Op, register
 from .._public import constant_result, run
@@ -36,12 +37,31 @@ def _inv_t(xp: Any, a: Any) -> Any:
     return _T(xp, xp.linalg.inv(a))
 
 
-def _det_vjp(xp: Any, g: Any, a: Any, y: Any) -> Any:
-    return xp.reshape(g * y, (*tuple(g.shape), 1, 1)) * _inv_t(xp, a)
+def _cofactor(xp: Any, a: Any) -> Any:
+    """The cofactor matrix ``d det(a) / d a``, exact at singular matrices too.
+
+    With ``a = U diag(s) Vh``: ``det(U) det(Vh) U diag(prod_{j != i} s_j) Vh``, which is
+    ``det(a) inv(a).T`` wherever ``a`` is invertible. The products leave one factor out
+    instead of dividing, so a zero singular value is fine. Recorded rules (the backward of
+    ``create_graph=True``, and forward mode) use ``det(a) inv(a).T``: the SVD's own
+    derivative is undefined at repeated singular values (the identity matrix), inv's is
+    not."""
+    if isinstance(xp, TensorNamespace):
+        return xp.reshape(xp.linalg.det(a), (*tuple(a.shape[:-2]), 1, 1)) * _inv_t(xp, a)
+    u, s, vh = xp.linalg.svd(a)
+    n = s.shape[-1]
+    off = xp.logical_not(xp.eye(n, dtype=xp.bool, device=a.device))
+    others = xp.prod(xp.where(off, s[..., None, :], xp.ones_like(s)[..., None, :]), axis=-1)
+    sign = xp.linalg.det(u) * xp.linalg.det(vh)
+    return xp.reshape(sign, (*tuple(sign.shape), 1, 1)) * _mm(xp, u * others[..., None, :], vh)
 
 
-def _det_jvp(xp: Any, t: Any, a: Any, y: Any) -> Any:
-    return y * xp.sum(_inv_t(xp, a) * t[0], axis=(-2, -1))
+def _det_vjp(xp: Any, g: Any, a: Any) -> Any:
+    return xp.reshape(g, (*tuple(g.shape), 1, 1)) * _cofactor(xp, a)
+
+
+def _det_jvp(xp: Any, t: Any, a: Any) -> Any:
+    return xp.sum(_cofactor(xp, a) * t[0], axis=(-2, -1))
 
 
 register(
@@ -183,7 +203,8 @@ def inv(a: Any, *, constant: bool | None = None) -> Tensor:
 def det(a: Any, *, constant: bool | None = None) -> Tensor:
     """Determinant of a (stack of) square matrices.
 
-    The derivative ``det(a) inv(a).T`` needs an invertible matrix.
+    The derivative is the cofactor matrix (``det(a) inv(a).T`` where ``a`` is invertible),
+    exact at singular matrices too.
 
     Examples
     --------
@@ -194,6 +215,11 @@ def det(a: Any, *, constant: bool | None = None) -> Tensor:
     >>> y, a.grad
     (Tensor(-2.), array([[ 4., -3.],
            [-2.,  1.]]))
+    >>> s = xg.tensor([[1.0, 2.0], [2.0, 4.0]])    # singular: the gradient is still defined
+    >>> xg.linalg.det(s).backward()
+    >>> s.grad.round(12) + 0.0
+    array([[ 4., -2.],
+           [-2.,  1.]])
     """
     a, _, _ = _matrix(a, "det", square=True)
     return run(OPS["det"], (a,), None, constant)
