@@ -127,6 +127,32 @@ row(
     avoid=lambda x, lo, hi: np.minimum(np.abs(x - lo), np.abs(x - hi)),
     gap=1e-2,
 )
+# one-sided clips (the other bound None, as NumPy and MyGrad allow)
+row(
+    "clip (min only)",
+    lambda x, lo: xg.clip(x, lo, None),
+    lambda x, lo: np.clip(x, lo, None),
+    2,
+    [(-3, 3), (-1, 1)],
+    avoid=lambda x, lo: x - lo,
+    gap=1e-2,
+)
+row(
+    "clip (max only)",
+    lambda x, hi: xg.clip(x, None, hi),
+    lambda x, hi: np.clip(x, None, hi),
+    2,
+    [(-3, 3), (-1, 1)],
+    avoid=lambda x, hi: x - hi,
+    gap=1e-2,
+)
+row("add_sequence", lambda a, b, c: xg.add_sequence(a, b, c), lambda a, b, c: a + b + c, 3)
+row(
+    "multiply_sequence",
+    lambda a, b, c: xg.multiply_sequence(a, b, c),
+    lambda a, b, c: a * b * c,
+    3,
+)
 
 
 # -- reductions ------------------------------------------------------------------------------------

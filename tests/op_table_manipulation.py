@@ -97,6 +97,24 @@ row(
         {"reps": st.lists(st.integers(1, 3), min_size=1, max_size=3).map(tuple)}
     ),
 )
+
+
+def _pad_values(ndim: int) -> st.SearchStrategy:
+    """What NumPy's pad takes as constant_values: one value, a (before, after) pair for every
+    axis, or a pair per axis."""
+    v = st.floats(-2, 2)
+    return st.one_of(v, st.tuples(v, v), st.tuples(*[st.tuples(v, v)] * ndim))
+
+
+def _pad_params(s: tuple) -> st.SearchStrategy:
+    return st.fixed_dictionaries(
+        {
+            "widths": st.tuples(*[st.tuples(st.integers(0, 2), st.integers(0, 2))] * len(s)),
+            "value": _pad_values(len(s)),
+        }
+    )
+
+
 row(
     "pad",
     lambda x, widths, value: xg.pad(x, widths, constant_values=value),
@@ -104,12 +122,17 @@ row(
     1,
     shapes="same",
     min_dims=1,
-    params=lambda s: st.fixed_dictionaries(
-        {
-            "widths": st.tuples(*[st.tuples(st.integers(0, 2), st.integers(0, 2))] * len(s)),
-            "value": st.floats(-2, 2),
-        }
-    ),
+    params=_pad_params,
+)
+row(
+    "pad (tensor constant_values)",  # the values get the gradient of the cells they fill
+    lambda x, widths, value: xg.pad(x, widths, constant_values=value),
+    lambda x, widths, value: np.pad(x, widths, constant_values=value),
+    1,
+    shapes="same",
+    min_dims=1,
+    params=_pad_params,
+    extra={"tensor_params": ("value",)},
 )
 row(
     "tril",

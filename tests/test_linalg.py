@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import math
+import zlib
 from collections.abc import Callable
 from typing import Any
 
@@ -33,7 +34,8 @@ RNG_SEED = 1234
 
 
 def _rng(*key: Any) -> np.random.Generator:
-    return np.random.default_rng([RNG_SEED, *(abs(hash(str(k))) % 2**31 for k in key)])
+    # crc32, not hash(): str hashes change from process to process, and the data with them
+    return np.random.default_rng([RNG_SEED, *(zlib.crc32(str(k).encode()) for k in key)])
 
 
 def _numeric_grads(
@@ -205,6 +207,8 @@ VECTOR_ORDS = [None, 2, 1, 3, 0.5, -1, math.inf, -math.inf]
 @pytest.mark.parametrize("axis,keepdims", [(None, False), (1, False), (-1, True), (0, True)])
 def test_vector_norms(ord: Any, axis: Any, keepdims: bool, xb: Any) -> None:
     x = _rng("vnorm", ord, axis).normal(size=(3, 4))
+    if ord is not None and ord < 1:  # |x|^(p-1) blows up at 0: finite differences need room
+        x = np.sign(x) * (0.3 + np.abs(x))
     if axis is None:  # numpy.linalg.norm is a matrix norm for 2-D input and axis=None
         x = x[0]
     check(

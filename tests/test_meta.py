@@ -97,9 +97,18 @@ def test_mygrad_names_exist() -> None:
     expand_dims broadcast_to transpose moveaxis swapaxes roll concatenate stack where tensor
     astensor asarray arange linspace logspace geomspace zeros ones full empty eye identity
     zeros_like ones_like full_like empty_like no_autodiff Tensor
+    float16 float32 float64 int8 int16 int32 int64 uint8 uint16 uint32 uint64 bool_ intp
+    uintp double single half longdouble pi e inf nan newaxis euler_gamma shares_memory
+    may_share_memory turn_memory_guarding_off turn_memory_guarding_on add_sequence
+    multiply_sequence result_type can_cast min_scalar_type copyto
     """.split()
     missing = [n for n in mygrad_names if not hasattr(xgrad, n)]
     assert not missing, missing
+    assert set(mygrad_names) <= set(xgrad.__all__)
+    import mygrad
+
+    assert all(hasattr(mygrad, n) for n in mygrad_names)  # the list names MyGrad's API
+    assert hasattr(xgrad.Tensor, "moveaxis") and hasattr(mygrad.Tensor, "moveaxis")
 
 
 def _readme_commands() -> list[str]:

@@ -46,6 +46,8 @@ from ._creation import (
 )
 from ._engine import is_grad_enabled, no_autodiff
 from ._memguard import mem_guard_active, mem_guard_off, mem_guard_on
+from ._mygrad_names import *  # noqa: F403  (NumPy's dtypes and constants, as MyGrad has them)
+from ._mygrad_names import __all__ as _MYGRAD_NAMES
 from ._tensor import Tensor
 from ._transfer import to_device, to_numpy
 from .backends import (
@@ -110,6 +112,8 @@ __all__ = [
     "nnet",
     # every op-table function (elementwise, reductions, shape, linalg, non-differentiable)
     *sorted(_FUNCTIONS),
+    # NumPy's dtypes and constants, type and memory queries, copyto, MyGrad's guard switches
+    *_MYGRAD_NAMES,
 ]
 
 

@@ -18,7 +18,11 @@ from typing import Any
 from . import _engine
 from ._engine import STATE, Node, _unbroadcast
 
-__all__ = ["connected", "gradients"]
+__all__ = ["PRIVATE", "connected", "gradients", "sources"]
+
+#: Marks (in a leaf node's unused ``params`` slot) the leaves a function transform made for
+#: its own arguments: once the transform has returned they are not variables of anyone.
+PRIVATE: dict = {}
 
 
 def _relevant(roots: Sequence[Node], targets: set[int]) -> dict[int, bool]:
@@ -50,6 +54,28 @@ def _relevant(roots: Sequence[Node], targets: set[int]) -> dict[int, bool]:
                 continue
             memo[key] = any(p is not None and memo[id(p)] for p in parents)
     return memo
+
+
+def sources(outputs: Sequence[Node], exclude: Sequence[Node]) -> list[Node]:
+    """The leaves and terminals (nodes whose graph was consumed) reachable from ``outputs``,
+    without passing through the ``exclude`` nodes: the variables the outputs depend on
+    besides those."""
+    skip = {id(n) for n in exclude}
+    seen: set[int] = set()
+    found: list[Node] = []
+    stack = list(outputs)
+    while stack:
+        n = stack.pop()
+        key = id(n)
+        if key in seen or key in skip:
+            continue
+        seen.add(key)
+        if n.op is None or n.parents is None:
+            if n.params is not PRIVATE:
+                found.append(n)
+            continue
+        stack.extend(p for p in n.parents if p is not None)
+    return found
 
 
 def connected(outputs: Sequence[Node], targets: Sequence[Node]) -> list[bool]:
@@ -119,7 +145,11 @@ def gradients(
                     gi = _fit(gi, p, create_graph)
                     pk = id(p)
                     acc = grads.get(pk)
-                    grads[pk] = gi if acc is None else acc + gi
+                    if acc is not None:
+                        gi = acc + gi
+                        if not create_graph and gi.__class__ is not p.backend.array_type:
+                            gi = p.backend.fix_result(gi)  # 0-d NumPy sums are scalars
+                    grads[pk] = gi
             for p in parents:
                 if p is not None and relevant.get(id(p)):
                     pk = id(p)

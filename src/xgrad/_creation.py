@@ -424,6 +424,8 @@ def _like(
         out = bk2.create("full", shp, args[0], dtype=dt, device=dev)
     else:
         out = bk2.create(name[: -len("_like")], shp, dtype=dt, device=dev)
+    if constant is None and not (isinstance(other, Tensor) and not other._constant):
+        constant = True  # like a constant tensor or an array (MyGrad's rule)
     return _wrap(out, bk2, constant)
 
 
@@ -438,11 +440,18 @@ def zeros_like(
 ) -> Tensor:
     """Zeros with the shape, dtype, backend and device of ``other``.
 
+    ``numpy.zeros_like`` on a tensor calls this. With ``constant=None`` the result is a
+    constant when ``other`` is a constant tensor or not a tensor at all, as in MyGrad;
+    otherwise its dtype decides (floats are differentiable). The same holds for
+    :func:`ones_like`, :func:`empty_like` and :func:`full_like`.
+
     Examples
     --------
     >>> import xgrad as xg
     >>> xg.zeros_like(xg.tensor([1.0, 2.0]))
     Tensor([0., 0.])
+    >>> xg.zeros_like(xg.tensor([1.0, 2.0], constant=True)).constant
+    True
     """
     return _like(
         "zeros_like",

@@ -156,6 +156,7 @@ class Node:
         backend: Any,
         out: Any,
     ) -> None:
+        self.guards = None  # first: __del__ reads it even if this constructor fails
         self.op = op
         self.parents = parents
         self.saved = saved
@@ -166,7 +167,6 @@ class Node:
         self._grad = None
         self._deps = -1
         self.created = STATE.epoch
-        self.guards = None
         self.tans = None
 
     def __repr__(self) -> str:
@@ -498,7 +498,28 @@ def _run_tensor_mode(root: Node) -> None:
     finally:
         STATE.enabled = prev
     for key, holder in holders.items():
-        holder._grad = grads[key]
+        g = grads[key]
+        holder._grad = _depend_on(g, holder) if holder.op is None else g
+
+
+def _depend_on(g: Any, leaf: Node) -> Any:
+    """``g`` as a recorded function of ``leaf`` too (with derivative 0 there).
+
+    ``x.grad`` after ``backward(create_graph=True)`` is differentiated again by calling its
+    ``backward()``, which sets ``x.grad`` only if ``x`` is in its graph. A derivative that
+    does not depend on ``x`` (the 2 of ``d(x**2)/dx = 2x``, differentiated once more) would
+    leave the previous order's value in ``x.grad``; tied to ``x`` this way, ``x`` gets 0.
+    """
+    bk = leaf.backend
+    data = g.data
+    tie = make_tensor(data, bk, leaf, False)  # stands for x: only its node matters
+    never = bk.xp.zeros(tuple(data.shape), dtype=bk.xp.bool, device=bk.device_of(data))
+    prev = STATE.enabled
+    STATE.enabled = True
+    try:
+        return tensor_namespace(bk).where(never, tie, g)
+    finally:
+        STATE.enabled = prev
 
 
 def clear_graph(node: Node | None) -> None:

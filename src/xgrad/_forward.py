@@ -47,7 +47,10 @@ def strip(t: Any, level: int) -> Any:
     tans = tangents_of(t)
     if not tans or level not in tans:
         return t
-    out = make_tensor(t._data, t._backend, t._node, t._constant)
+    # the same graph node: a leaf's is made now if it has none yet, or the copy would get a
+    # leaf of its own, and gradients would not reach ``t``
+    node = None if t._constant else t._leaf_or_node()
+    out = make_tensor(t._data, t._backend, node, t._constant)
     rest = {k: v for k, v in tans.items() if k != level}
     if rest:
         out._tan = rest

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _creation
 from ._tensor import Tensor
 from .ops import FUNCTIONS
 
@@ -27,8 +28,8 @@ def _unsupported(what: str, instead: str | None = None) -> TypeError:
     hint = (
         f"use {instead}"
         if instead
-        else "apply it to tensor.data (a plain array, not differentiable), or tell the xgrad "
-        "developers which derivative you need"
+        else "apply it to tensor.data (a plain array; no gradient flows through it), or open "
+        "an issue asking for it"
     )
     return TypeError(f"{what} is not supported for xgrad tensors: {hint}")
 
@@ -190,9 +191,19 @@ def _clip(
     max: Any = _NO_VALUE,
     **kwargs: Any,
 ) -> Any:
-    lo = a_min if a_min is not _NO_VALUE else (None if min is _NO_VALUE else min)
-    hi = a_max if a_max is not _NO_VALUE else (None if max is _NO_VALUE else max)
-    return FUNCTIONS["clip"](a, lo, hi, out=out)
+    if a_min is _NO_VALUE and a_max is _NO_VALUE:  # NumPy's own argument checks
+        a_min = None if min is _NO_VALUE else min
+        a_max = None if max is _NO_VALUE else max
+    elif a_min is _NO_VALUE or a_max is _NO_VALUE:
+        missing = "a_min" if a_min is _NO_VALUE else "a_max"
+        raise TypeError(f"clip() missing 1 required positional argument: {missing!r}")
+    elif min is not _NO_VALUE or max is not _NO_VALUE:
+        raise ValueError(
+            "numpy.clip: passing the min= or max= keyword argument when a_min and a_max are "
+            "given is forbidden"
+        )
+    _reject(kwargs, "numpy.clip", allowed=())
+    return FUNCTIONS["clip"](a, a_min, a_max, out=out)
 
 
 def _concatenate(
@@ -255,7 +266,116 @@ def _size(a: Any, axis: Any = None) -> int:
     return a.size if axis is None else a.shape[axis]
 
 
+# -- creation and type queries -----------------------------------------------------------------
+def _like_options(fname: str, order: Any, subok: Any) -> None:
+    if order not in ("K", "A", "C"):
+        raise TypeError(
+            f"numpy.{fname}: order={order!r} is not supported for xgrad tensors (their data "
+            "is always C-contiguous); leave order at its default"
+        )
+    if subok is not True:
+        raise TypeError(
+            f"numpy.{fname}: subok={subok!r} is not supported for xgrad tensors (the result is "
+            f"a Tensor); call numpy.{fname}(tensor.data) for a plain array"
+        )
+
+
+def _like(fname: str) -> Callable[..., Any]:
+    maker = getattr(_creation, fname)
+
+    def adapter(
+        prototype: Any,
+        dtype: Any = None,
+        order: Any = "K",
+        subok: Any = True,
+        shape: Any = None,
+        *,
+        device: Any = None,
+    ) -> Any:
+        _like_options(fname, order, subok)
+        return maker(prototype, dtype, shape, device=device)
+
+    return adapter
+
+
+def _full_like(
+    a: Any,
+    fill_value: Any,
+    dtype: Any = None,
+    order: Any = "K",
+    subok: Any = True,
+    shape: Any = None,
+    *,
+    device: Any = None,
+) -> Any:
+    _like_options("full_like", order, subok)
+    return _creation.full_like(a, fill_value, dtype, shape, device=device)
+
+
+def _np_dtype(dtype: Any) -> np.dtype:
+    """NumPy's dtype for a backend's dtype (array_api_strict's are objects of its own)."""
+    try:
+        return np.dtype(dtype)
+    except TypeError:
+        return np.dtype(str(dtype).rsplit(".", 1)[-1])
+
+
+def _as_numpy_operand(x: Any) -> Any:
+    """A tensor as NumPy's type queries see it: its array on the numpy backend (exactly what
+    MyGrad passes), elsewhere its dtype (the answer never depends on the values there)."""
+    if isinstance(x, Tensor):
+        return x._data if isinstance(x._data, np.ndarray) else _np_dtype(x.dtype)
+    return x
+
+
+def _result_type(*arrays_and_dtypes: Any) -> np.dtype:
+    return np.result_type(*(_as_numpy_operand(a) for a in arrays_and_dtypes))
+
+
+def _can_cast(from_: Any, to: Any, casting: str = "safe") -> bool:
+    return np.can_cast(_as_numpy_operand(from_), _np_dtype(to), casting)
+
+
+def _min_scalar_type(a: Any) -> np.dtype:
+    if isinstance(a, Tensor) and not isinstance(a._data, np.ndarray):
+        if a.ndim:
+            return _np_dtype(a.dtype)  # NumPy returns an array's own dtype
+        raise TypeError(
+            "numpy.min_scalar_type of a 0-d tensor on another backend than numpy needs its "
+            "value on the host: call numpy.min_scalar_type(tensor.item())"
+        )
+    return np.min_scalar_type(_as_numpy_operand(a))
+
+
+def _shares_memory(a: Any, b: Any, max_work: Any = None) -> bool:
+    from ._mygrad_names import shares_memory
+
+    return shares_memory(a, b, max_work=max_work)
+
+
+def _may_share_memory(a: Any, b: Any, max_work: Any = None) -> bool:
+    from ._mygrad_names import may_share_memory
+
+    return may_share_memory(a, b, max_work=max_work)
+
+
+def _copyto(dst: Any, src: Any, casting: str = "same_kind", where: Any = True) -> None:
+    from ._mygrad_names import copyto
+
+    copyto(dst, src, casting=casting, where=where)
+
+
 _FUNCTIONS: dict[Any, Callable[..., Any]] = {
+    np.zeros_like: _like("zeros_like"),
+    np.ones_like: _like("ones_like"),
+    np.empty_like: _like("empty_like"),
+    np.full_like: _full_like,
+    np.result_type: _result_type,
+    np.can_cast: _can_cast,
+    np.min_scalar_type: _min_scalar_type,
+    np.shares_memory: _shares_memory,
+    np.may_share_memory: _may_share_memory,
+    np.copyto: _copyto,
     np.sum: _reduction("sum"),
     np.mean: _reduction("mean"),
     np.prod: _reduction("prod"),

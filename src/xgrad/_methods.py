@@ -181,6 +181,21 @@ def _install() -> None:
     T.swapaxes = lambda self, axis1, axis2, *, constant=None: F["swapaxes"](
         self, axis1, axis2, constant=constant
     )
+
+    def moveaxis(
+        self: Tensor, source: Any, destination: Any, *, constant: bool | None = None
+    ) -> Tensor:
+        """Move axes to new positions (``xgrad.moveaxis``; a view, as in MyGrad).
+
+        Examples
+        --------
+        >>> import xgrad as xg
+        >>> xg.zeros((2, 3, 4)).moveaxis(0, -1).shape
+        (3, 4, 2)
+        """
+        return F["moveaxis"](self, source, destination, constant=constant)
+
+    T.moveaxis = moveaxis
     T.astype = lambda self, dtype, *, copy=True, constant=None: F["astype"](
         self, dtype, copy=copy, constant=constant
     )

@@ -177,8 +177,13 @@ class Tensor:
             if grad._backend is not bk:
                 raise _backends.mismatch_error(bk, grad._backend, "backward(grad)")
             if keep_tensor:
-                if tuple(grad.shape) != tuple(self.shape):
-                    raise _seed_shape_error(grad.shape, self.shape)
+                shape = tuple(self.shape)
+                if tuple(grad.shape) != shape:
+                    if _broadcast_shape(tuple(grad.shape), shape) != shape:
+                        raise _seed_shape_error(grad.shape, shape)
+                    from .ops import FUNCTIONS
+
+                    grad = FUNCTIONS["broadcast_to"](grad, shape)
                 return grad
             grad = grad._data
         if not isinstance(grad, bk.array_types):

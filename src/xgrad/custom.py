@@ -15,6 +15,7 @@ orders when their rules are written with xgrad functions.
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -57,6 +58,66 @@ def _constants(values: Any, bk: Any) -> Any:
     if isinstance(values, Tensor):
         return make_tensor(values.data, values._backend, None, True)
     return values
+
+
+def _single_output(out: Any, name: str) -> None:
+    if not (isinstance(out, Tensor) or hasattr(out, "shape") or isinstance(out, (int, float))):
+        raise TypeError(
+            f"{name}: a custom rule's function must return one tensor or array, got "
+            f"{type(out).__name__}; for several results, write one custom function each (or "
+            "concatenate them)"
+        )
+
+
+def _primal(a: Any) -> Any:
+    """An argument as the rules see it: the same value, graph node and tangents (so that
+    reverse-over-anything and forward-over-reverse both run through the rules)."""
+    if not isinstance(a, Tensor):
+        return a
+    node = None if a._constant else a._leaf_or_node()
+    p = make_tensor(a.data, a._backend, node, a._constant)
+    tans = tangents_of(a)
+    if tans:
+        p._tan = tans
+    return p
+
+
+def _bind(fun: Callable[..., Any], name: str, args: tuple, kwargs: dict) -> tuple:
+    """Keyword arguments, bound to their positions (the rules see positional arguments)."""
+    if not kwargs:
+        return args
+    try:
+        bound = inspect.signature(fun).bind(*args, **kwargs)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name}: {exc}") from None
+    if bound.kwargs:
+        raise TypeError(
+            f"{name}: keyword-only arguments {sorted(bound.kwargs)} cannot be passed to a "
+            "function with a custom rule; make them positional or bind them with "
+            "functools.partial"
+        )
+    return tuple(bound.args)
+
+
+def _check_cotangents(grads: Any, args_meta: tuple, name: str) -> tuple:
+    """One cotangent per argument, each None or of its argument's shape."""
+    if not isinstance(grads, (tuple, list)):
+        raise TypeError(f"{name}: the backward rule must return a tuple of cotangents")
+    if len(grads) != len(args_meta):
+        raise ValueError(
+            f"{name}: the backward rule returned {len(grads)} cotangent(s) for "
+            f"{len(args_meta)} argument(s); return one per argument (None where there is none)"
+        )
+    for k, (g, shape) in enumerate(zip(grads, args_meta, strict=True)):
+        if g is None or shape is None:
+            continue
+        gshape = tuple(getattr(g, "shape", ()))
+        if gshape != shape:
+            raise ValueError(
+                f"{name}: the cotangent for argument {k} has shape {gshape}, but the argument "
+                f"has shape {shape}"
+            )
+    return tuple(grads)
 
 
 def _make_node(op: Op, args: Sequence[Any], out: Any, bk: Any, params: dict) -> Tensor:
@@ -139,9 +200,8 @@ class custom_vjp(_CustomFunction):
                 res = params["res"] if tensor_mode else params["res_const"]
                 with _engine_mode(tensor_mode):
                     grads = self.bwd(res, g)
-                if not isinstance(grads, (tuple, list)):
-                    raise TypeError(f"{self.__name__}: bwd must return a tuple of cotangents")
-                cache["g"], cache["grads"] = g, tuple(grads)
+                grads = _check_cotangents(grads, params["shapes"], self.__name__)
+                cache["g"], cache["grads"] = g, grads
             grad = cache["grads"][i]
             if grad is None or isinstance(xp, TensorNamespace):
                 return grad
@@ -149,9 +209,10 @@ class custom_vjp(_CustomFunction):
 
         return vjp
 
-    def __call__(self, *args: Any) -> Any:
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if self.fwd is None or self.bwd is None:
             raise TypeError(f"{self.__name__}: call defvjp(fwd, bwd) before using it")
+        args = _bind(self.fun, self.__name__, args, kwargs)
         if FWD.depth and any(tangents_of(a) for a in args):
             raise NonDifferentiableError(
                 f"{self.__name__} has a custom VJP rule only, so forward mode (jvp, jacfwd, "
@@ -164,7 +225,9 @@ class custom_vjp(_CustomFunction):
         else:
             with no_autodiff:
                 out, res = self.fwd(*args)
-        params = {"res": res, "res_const": _constants(res, bk), "cache": {}}
+        _single_output(out, self.__name__)
+        shapes = tuple(tuple(a.shape) if hasattr(a, "shape") else None for a in args)
+        params = {"res": res, "res_const": _constants(res, bk), "cache": {}, "shapes": shapes}
         return _make_node(self._op(len(args)), args, out, bk, params)
 
 
@@ -248,19 +311,20 @@ class custom_jvp(_CustomFunction):
         it = iter(grads)
         return tuple(next(it) if t is not None else None for t in ts)
 
-    def __call__(self, *args: Any) -> Any:
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if self.rule is None:
             raise TypeError(f"{self.__name__}: define its rule with defjvp before using it")
+        args = _bind(self.fun, self.__name__, args, kwargs)
         bk, _ = _backend_and_data(args)
         if FWD.depth and any(tangents_of(a) for a in args):
             return self._forward_mode(args, bk)
         with no_autodiff:
             out = self.fun(*args)
-        primals = tuple(
-            make_tensor(a.data, a._backend, a._node, a._constant) if isinstance(a, Tensor) else a
-            for a in args
-        )
-        params = {"primals": primals, "cache": {}}
+        return self._node(args, out, bk)
+
+    def _node(self, args: Sequence[Any], out: Any, bk: Any) -> Tensor:
+        _single_output(out, self.__name__)
+        params = {"primals": tuple(_primal(a) for a in args), "cache": {}}
         return _make_node(self._op(len(args)), args, out, bk, params)
 
     def _forward_mode(self, args: Sequence[Any], bk: Any) -> Any:
@@ -275,7 +339,10 @@ class custom_jvp(_CustomFunction):
             for t, p in zip(tangents, primals, strict=True)
         )
         out, tan = self.rule(primals, tangents)
+        _single_output(out, self.__name__)
         out = out if isinstance(out, Tensor) else make_tensor(_array(out), bk, None, True)
-        result = make_tensor(out.data, out._backend, out._node, out._constant)
+        # the reverse-mode node hangs off the arguments themselves (tangents included), so
+        # that a gradient taken inside this forward pass carries its tangent too
+        result = self._node(args, out.data, bk)
         result._tan = {**(tangents_of(out) or {}), level: tan}
         return result

@@ -23,12 +23,13 @@ from . import backends as _backends
 from . import func as _func
 from ._tensor import Tensor
 from ._transfer import to_numpy
+from .func._tree import _flatten, _unflatten
 
 __all__ = ["check_grads"]
 
 
 def _leaves(out: Any) -> list[Any]:
-    leaves, _ = _func._flatten(out)
+    leaves, _ = _flatten(out)
     return leaves
 
 
@@ -139,7 +140,7 @@ def _check_rev(
     out, vjp_fn = _func.vjp(f, *args, allow_unused=True)
     outs = _leaves(out)
     cots = [_random_like(_as_array(o), rng) for o in outs]
-    cot = _func._unflatten(_func._flatten(out)[1], cots)
+    cot = _unflatten(_flatten(out)[1], cots)
     grads = vjp_fn(cot)
     for v in dirs:
         fd = _fd_jvp(f, args, v, eps)
@@ -246,10 +247,10 @@ def _check(
     if "rev" in modes:
         out = _call(f, args)
         cots = [_random_like(_as_array(o), rng) for o in _leaves(out)]
-        tree = _func._flatten(out)[1]
+        tree = _flatten(out)[1]
 
         def f_vjp(*xs: Any, _c: list = cots) -> Any:
-            return _func.vjp(f, *xs, allow_unused=True)[1](_func._unflatten(tree, _c))
+            return _func.vjp(f, *xs, allow_unused=True)[1](_unflatten(tree, _c))
 
         _check(
             f_vjp,

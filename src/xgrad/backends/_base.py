@@ -135,6 +135,15 @@ class Backend:
         libraries that cannot tell answer True: the op is then treated as a view)."""
         return True
 
+    def memory_overlap(self, a: Any, b: Any, max_work: Any = None) -> bool:
+        """``numpy.shares_memory(a, b, max_work)``: ``max_work=0`` checks the memory bounds only
+        (``may_share_memory``), ``None`` answers exactly. Libraries that cannot tell exactly
+        answer the bounds question with :meth:`shares_memory` and raise ``TypeError`` for
+        the exact one."""
+        if max_work == 0:
+            return bool(self.shares_memory(a, b))
+        raise TypeError(f"the {self.name} backend cannot tell whether two arrays share memory")
+
     def is_contiguous(self, arr: Any) -> bool:
         """Whether ``arr`` is laid out in C order (decides whether ``ravel`` is a view)."""
         return True

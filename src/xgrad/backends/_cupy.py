@@ -125,6 +125,13 @@ class CupyBackend(Backend):
     def shares_memory(self, a: Any, b: Any) -> bool:
         return bool(self._cupy.may_share_memory(a, b))
 
+    def memory_overlap(self, a: Any, b: Any, max_work: Any = None) -> bool:
+        if max_work == 0:
+            return bool(self._cupy.may_share_memory(a, b))
+        if max_work is None or max_work == -1:  # CuPy takes no integer effort bound
+            return bool(self._cupy.shares_memory(a, b))
+        raise TypeError(f"cupy: max_work must be None (exact) or 0 (bounds), got {max_work!r}")
+
     def to_host(self, arr: Any) -> Any:
         return arr.get()
 

@@ -65,6 +65,11 @@ class NumpyBackend(Backend):
     def shares_memory(self, a: Any, b: Any) -> bool:
         return np.may_share_memory(a, b)
 
+    def memory_overlap(self, a: Any, b: Any, max_work: Any = None) -> bool:
+        if max_work == 0:  # np.shares_memory would raise TooHardError
+            return bool(np.may_share_memory(a, b))
+        return bool(np.shares_memory(a, b, max_work=max_work))
+
     def is_contiguous(self, arr: Any) -> bool:
         return arr.flags.c_contiguous
 

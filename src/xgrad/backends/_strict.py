@@ -68,16 +68,26 @@ class StrictBackend(Backend):
         return np.asarray(on_cpu)
 
     def dtype(self, spec: Any) -> Any:
-        if spec in _STRICT_DTYPES:
+        # by type: == between a strict dtype and a NumPy type (xgrad.float32) warns
+        if isinstance(spec, _STRICT_DTYPE_TYPE):
             return spec
         name = np.dtype(spec).name
         try:
             return getattr(xps, name)
         except AttributeError:
-            raise TypeError(f"array_api_strict has no dtype {name!r}") from None
+            raise TypeError(
+                f"array_api_strict has no dtype {name!r} (it has bool, int8 to int64, uint8 to "
+                "uint64, float32 and float64)"
+            ) from None
 
     def version(self) -> str:
         return xps.__version__
+
+    def memory_overlap(self, a: Any, b: Any, max_work: Any = None) -> bool:
+        # every array_api_strict array wraps a NumPy array (its ``_array``), on any device
+        if max_work == 0:
+            return bool(np.may_share_memory(a._array, b._array))
+        return bool(np.shares_memory(a._array, b._array, max_work=max_work))
 
     def scatter_add(self, target: Any, index: Any, values: Any) -> Any:
         return scatter_add_generic(self.xp, target, index, values)
@@ -108,16 +118,4 @@ def _is_mask_key(key: Any) -> bool:
     return isinstance(key, _StrictArray) and key.dtype == xps.bool
 
 
-_STRICT_DTYPES = (
-    xps.bool,
-    xps.int8,
-    xps.int16,
-    xps.int32,
-    xps.int64,
-    xps.uint8,
-    xps.uint16,
-    xps.uint32,
-    xps.uint64,
-    xps.float32,
-    xps.float64,
-)
+_STRICT_DTYPE_TYPE = type(xps.float64)  # the class of array_api_strict's dtype objects

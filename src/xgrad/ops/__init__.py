@@ -61,9 +61,12 @@ def clip(
     min: Any = None,
     max: Any = None,
 ) -> Tensor:
-    """``a`` limited to ``[a_min, a_max]`` (either bound may be ``None``; tensors allowed).
+    """``a`` limited to ``[a_min, a_max]``; either bound may be ``None`` (no limit on that
+    side) and either may be a tensor. ``min=`` and ``max=`` are the array API's names for
+    them. With both ``None`` the result is a copy of ``a``, as in NumPy 2.
 
-    At a bound, and outside, the derivative with respect to ``a`` is 0.
+    The derivative with respect to ``a`` is 1 strictly inside the bounds and 0 at a bound and
+    beyond; a tensor bound gets the gradient of the elements clipped to it.
 
     Examples
     --------
@@ -73,17 +76,76 @@ def clip(
     >>> y.backward()
     >>> y, x.grad
     (Tensor([-1. ,  0.5,  1. ]), array([0., 1., 0.]))
+    >>> x = xg.tensor([-2.0, 0.5, 3.0])
+    >>> y = xg.clip(x, None, 1.0)       # one-sided
+    >>> y.backward()
+    >>> y, x.grad
+    (Tensor([-2. ,  0.5,  1. ]), array([1., 1., 0.]))
     """
+    if (a_min is not None and min is not None) or (a_max is not None and max is not None):
+        raise ValueError(
+            "clip: pass each bound once (a_min and min=, or a_max and max=, name the same bound)"
+        )
     lo = a_min if a_min is not None else min
     hi = a_max if a_max is not None else max
-    if lo is None and hi is None:
-        raise ValueError("clip: give at least one of a_min and a_max")
+    params = None
+    if lo is None or hi is None:  # the missing bound's input is a placeholder, never read
+        given = "none" if lo is None and hi is None else ("max" if lo is None else "min")
+        params = {"bounds": given}
+        lo = 0 if lo is None else lo
+        hi = 0 if hi is None else hi
     if out is not None:
-        return ufunc_call(OPS["clip"], (a, lo, hi), out, True, None, constant)
-    return run(OPS["clip"], (a, lo, hi), None, constant)
+        return ufunc_call(OPS["clip"], (a, lo, hi), out, True, None, constant, params=params)
+    return run(OPS["clip"], (a, lo, hi), params, constant)
 
 
 _export(clip)
+
+
+def _fold(name: str, variables: tuple, constant: bool | None) -> Tensor:
+    if len(variables) < 2:
+        raise ValueError(f"{name}_sequence needs at least two inputs, got {len(variables)}")
+    op = OPS[name]
+    acc = variables[0]
+    for v in variables[1:-1]:
+        acc = run(op, (acc, v), None, True if constant else None)
+    return run(op, (acc, variables[-1]), None, constant)
+
+
+def add_sequence(*variables: Any, constant: bool | None = None) -> Tensor:
+    """``a + b + ...`` of two or more broadcast-compatible tensors, arrays or numbers (as
+    ``mygrad.add_sequence``).
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> x, y = xg.tensor([1.0, 2.0]), xg.tensor([[10.0]])
+    >>> out = xg.add_sequence(x, y, 100.0)
+    >>> out.backward()
+    >>> out, x.grad, y.grad
+    (Tensor([[111., 112.]]), array([1., 1.]), array([[2.]]))
+    """
+    return _fold("add", variables, constant)
+
+
+def multiply_sequence(*variables: Any, constant: bool | None = None) -> Tensor:
+    """``a * b * ...`` of two or more broadcast-compatible tensors, arrays or numbers (as
+    ``mygrad.multiply_sequence``).
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> x, y = xg.tensor([1.0, 2.0]), xg.tensor([3.0, 4.0])
+    >>> out = xg.multiply_sequence(x, y, 2.0)
+    >>> out.sum().backward()
+    >>> out, x.grad, y.grad
+    (Tensor([ 6., 16.]), array([6., 8.]), array([2., 4.]))
+    """
+    return _fold("multiply", variables, constant)
+
+
+_export(add_sequence)
+_export(multiply_sequence)
 
 
 # -- reductions ----------------------------------------------------------------------------------
@@ -154,7 +216,20 @@ def std(
     *,
     constant: bool | None = None,
 ) -> Tensor:
-    """Standard deviation over ``axis``, dividing by ``N - ddof``."""
+    """Standard deviation over ``axis``, dividing by ``N - ddof``.
+
+    Where the standard deviation is 0 (equal values, or one value per slice as with
+    ``axis=()``) its gradient is 0, the subgradient, not 0/0.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> x = xg.tensor([[1.0, 3.0], [2.0, 2.0]])
+    >>> xg.std(x, axis=1).sum().backward()
+    >>> x.grad
+    array([[-0.5,  0.5],
+           [ 0. ,  0. ]])
+    """
     return _reduce("std", x, axis, keepdims, constant, ddof=ddof)
 
 

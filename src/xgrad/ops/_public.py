@@ -78,9 +78,17 @@ def run(op: Op, args: Sequence[Any], params: dict | None, constant: bool | None)
 
 
 def ufunc_call(
-    op: Op, args: tuple, out: Any, where: Any, dtype: Any, constant: bool | None
+    op: Op,
+    args: tuple,
+    out: Any,
+    where: Any,
+    dtype: Any,
+    constant: bool | None,
+    *,
+    params: dict | None = None,
 ) -> Tensor:
-    """The NumPy-ufunc keywords ``out=``, ``where=``, ``dtype=`` and ``constant=``."""
+    """The NumPy-ufunc keywords ``out=``, ``where=``, ``dtype=`` and ``constant=`` (``params``:
+    the op's parameters, if it takes any)."""
     from .. import _inplace
 
     if isinstance(out, tuple):
@@ -96,7 +104,7 @@ def ufunc_call(
         args = tuple(a.astype(dtype) if isinstance(a, Tensor) else a for a in args)
     if out is not None:
         _inplace.check_target(out, args, op.name)
-    result = run(op, args, None, constant)
+    result = run(op, args, params, constant)
     if where is not True:
         fill = out if out is not None else _zeros_for(result)
         result = run(OPS["where"], (where, result, fill), None, constant)

@@ -91,7 +91,16 @@ def _sinc_vjp(xp: Any, g: Any, x: Any, y: Any) -> Any:
     return g * xp.where(small, series, (xp.cos(PI * x) - y) * _safe_recip(xp, x))
 
 
-def _clip_x(xp: Any, g: Any, x: Any, lo: Any, hi: Any) -> Any:
+# ``bounds`` (a parameter, absent when both are given) says which bounds a call has: "min",
+# "max" or "none"; the missing bound's input is then a placeholder that is never read.
+def _clip_bounds(lo: Any, hi: Any, bounds: str) -> tuple[Any, Any]:
+    return (None if bounds in ("max", "none") else lo), (None if bounds in ("min", "none") else hi)
+
+
+def _clip_x(xp: Any, g: Any, x: Any, lo: Any, hi: Any, *, bounds: str = "both") -> Any:
+    lo, hi = _clip_bounds(lo, hi, bounds)
+    if lo is None and hi is None:
+        return g
     if lo is None:
         keep = x < hi
     elif hi is None:
@@ -101,14 +110,20 @@ def _clip_x(xp: Any, g: Any, x: Any, lo: Any, hi: Any) -> Any:
     return masked(xp, keep, g)
 
 
-def _clip_lo(xp: Any, g: Any, x: Any, lo: Any, hi: Any) -> Any:
+def _clip_lo(xp: Any, g: Any, x: Any, lo: Any, hi: Any, *, bounds: str = "both") -> Any:
+    lo, hi = _clip_bounds(lo, hi, bounds)
+    if lo is None:
+        return None
     below = x < lo
     if hi is not None:  # where lo > hi, NumPy's clip returns hi
         below = xp.logical_and(below, lo < hi)
     return masked(xp, below, g)
 
 
-def _clip_hi(xp: Any, g: Any, x: Any, lo: Any, hi: Any) -> Any:
+def _clip_hi(xp: Any, g: Any, x: Any, lo: Any, hi: Any, *, bounds: str = "both") -> Any:
+    lo, hi = _clip_bounds(lo, hi, bounds)
+    if hi is None:
+        return None
     above = x > hi
     if lo is not None:
         above = xp.logical_or(above, lo > hi)
@@ -120,7 +135,10 @@ def _logaddexp2(xp: Any, a: Any, b: Any) -> Any:
     return fn(a, b) if fn is not None else xp.logaddexp(a * LN2, b * LN2) / LN2
 
 
-def _clip(xp: Any, x: Any, lo: Any, hi: Any) -> Any:
+def _clip(xp: Any, x: Any, lo: Any, hi: Any, *, bounds: str = "both") -> Any:
+    lo, hi = _clip_bounds(lo, hi, bounds)
+    if lo is None and hi is None:
+        return xp.asarray(x, copy=True)
     return xp.clip(x, lo, hi)
 
 

@@ -173,16 +173,27 @@ def pad(
     pad_width: Any,
     mode: str = "constant",
     *,
-    constant_values: float = 0,
+    constant_values: Any = 0,
     constant: bool | None = None,
 ) -> Tensor:
-    """Pad with a constant (NumPy's ``mode="constant"``); the gradient is the centre of ``g``.
+    """Pad with constants (NumPy's ``mode="constant"``); the gradient is the centre of ``g``.
+
+    ``constant_values`` is what NumPy accepts: one value, a ``(before, after)`` pair for every
+    axis, or one pair per axis (where the padded regions of two axes overlap, the later axis'
+    value wins, as in NumPy). It may be a tensor: its gradient is the sum of the upstream
+    gradient over the cells it filled.
 
     Examples
     --------
     >>> import xgrad as xg
     >>> xg.pad(xg.tensor([1.0, 2.0]), 1)
     Tensor([0., 1., 2., 0.])
+    >>> xg.pad(xg.tensor([1.0, 2.0]), (1, 2), constant_values=(5.0, 6.0))
+    Tensor([5., 1., 2., 6., 6.])
+    >>> c = xg.tensor([5.0, 6.0])
+    >>> xg.pad(xg.tensor([1.0, 2.0]), (1, 2), constant_values=c).sum().backward()
+    >>> c.grad
+    array([1., 2.])
     """
     if mode != "constant":
         raise ValueError(f"pad: only mode='constant' is supported, got mode={mode!r}")
@@ -200,7 +211,110 @@ def pad(
             widths = tuple((int(p[0]), int(p[-1])) for p in (pw * nd if len(pw) == 1 else pw))
     if len(widths) != nd or builtins.any(lo < 0 or hi < 0 for lo, hi in widths):
         raise ValueError(f"pad: invalid pad_width {pad_width!r} for {nd} dimensions")
-    return run(OPS["pad"], (t,), {"pad_width": widths, "value": float(constant_values)}, constant)
+    bk = t._backend
+    cv = constant_values
+    if isinstance(cv, Tensor) or (
+        not isinstance(cv, (int, float)) and isinstance(cv, bk.array_types)
+    ):  # values that live on the device (no synchronisation to read them)
+        return _pad_with_array(t, widths, cv, constant)
+    if hasattr(cv, "tolist"):  # NumPy data for another backend: host values
+        cv = cv.tolist()
+    pairs = _value_pairs(cv, nd)
+    if not bk.xp.isdtype(t.dtype, "real floating"):  # NumPy casts the values unsafely
+        cast = bool if bk.xp.isdtype(t.dtype, "bool") else int
+        pairs = tuple((cast(b), cast(a)) for b, a in pairs)
+    distinct = {v for pair in pairs for v in pair}
+    value: Any = pairs if len(distinct) > 1 else (distinct.pop() if distinct else 0)
+    return run(OPS["pad"], (t,), {"pad_width": widths, "value": value}, constant)
+
+
+def _nested(v: Any) -> tuple[tuple[int, ...], list]:
+    """The shape and the flattened elements of a number or nested sequence of numbers."""
+    if isinstance(v, (list, tuple)):
+        parts = [_nested(e) for e in v]
+        shapes = {p[0] for p in parts}
+        if len(shapes) > 1:
+            raise ValueError(f"pad: constant_values {v!r} is not rectangular")
+        inner = shapes.pop() if shapes else ()
+        return (len(v), *inner), [e for p in parts for e in p[1]]
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        try:
+            v = float(v)
+        except (TypeError, ValueError):
+            raise TypeError(f"pad: constant_values must be numbers, got {v!r}") from None
+    return (), [v]
+
+
+def _pairs_shape(shape: tuple[int, ...], size: int, nd: int) -> tuple[int, int]:
+    """How NumPy's ``_as_pairs`` reads ``constant_values`` of ``shape``: as (1, 1), (1, 2),
+    (nd, 1) or (nd, 2) values broadcast to one (before, after) pair per axis."""
+    if len(shape) < 3 and size == 1:
+        return (1, 1)
+    if len(shape) < 3 and size == 2 and shape != (2, 1):
+        return (1, 2)
+    rows, cols = (1, 1, *shape)[-2:] if len(shape) <= 2 else (-1, -1)
+    if rows not in (1, nd) or cols not in (1, 2):
+        raise ValueError(
+            f"pad: constant_values of shape {shape} cannot be broadcast to ({nd}, 2) "
+            "(one (before, after) pair per axis)"
+        )
+    return rows, cols
+
+
+def _value_pairs(cv: Any, nd: int) -> tuple[tuple[Any, Any], ...]:
+    shape, flat = _nested(cv)
+    rows, cols = _pairs_shape(shape, len(flat), nd)
+    return tuple(
+        (flat[(i if rows > 1 else 0) * cols], flat[(i if rows > 1 else 0) * cols + cols - 1])
+        for i in range(nd)
+    )
+
+
+def _pad_with_array(t: Tensor, widths: tuple, cv: Any, constant: bool | None) -> Tensor:
+    """``pad`` with array or tensor values: ``pad(t, 0) + v[owner]``, where ``owner`` maps
+    each padded cell to the (axis, side) value that fills it (a gather, whose gradient sums
+    the upstream gradient over each value's cells)."""
+    bk = t._backend
+    xp = bk.xp
+    nd = t.ndim
+    if isinstance(cv, Tensor):
+        v = cv
+    else:  # a plain array: a constant, like any array operand
+        from .._creation import astensor
+
+        v = astensor(cv, constant=True)
+    if v._backend is not bk:
+        from .. import backends
+
+        raise backends.mismatch_error(bk, v._backend, "pad")
+    if not xp.isdtype(t.dtype, "real floating") and not v._constant:
+        raise ValueError(
+            "pad: constant_values needs a gradient but the padded tensor has the "
+            f"non-float dtype {t.dtype}, so it could not flow back; pad a float tensor"
+        )
+    if v.dtype != t.dtype:
+        v = _f("astype")(v, t.dtype)
+    size = 1
+    for n in v.shape:
+        size *= n
+    rows, cols = _pairs_shape(tuple(v.shape), size, nd)
+    v = _f("reshape")(v, (rows, cols))
+    v = _f("ravel")(_f("broadcast_to")(v, (nd, 2)))
+    padded = run(OPS["pad"], (t,), {"pad_width": widths, "value": 0}, None)
+    shape = tuple(padded.shape)
+    owner = xp.full(shape, 2 * nd, dtype=xp.int64, device=t.device)
+    for i, ((lo, hi), n) in enumerate(zip(widths, t.shape, strict=True)):
+        pre = (slice(None),) * i
+        if lo:
+            owner[(*pre, slice(0, lo), ...)] = 2 * i
+        if hi:
+            owner[(*pre, slice(lo + n, None), ...)] = 2 * i + 1
+    owner[tuple(slice(lo, lo + n) for (lo, _), n in zip(widths, t.shape, strict=True))] = 2 * nd
+    from .._creation import zeros_like
+
+    zero = zeros_like(v, shape=(1,), constant=True)
+    fill = _f("concatenate")([v, zero])[owner]
+    return run(OPS["add"], (padded, fill), None, constant)
 
 
 @_export

@@ -76,19 +76,30 @@ def _std(xp: Any, x: Any, *, axis: Any, keepdims: bool, ddof: float) -> Any:
     return xp.std(x, axis=axis, keepdims=keepdims, correction=ddof)
 
 
+def _dof(n: int, ddof: float) -> float:
+    """``N - ddof``, never negative (NumPy clamps it to 0: the statistic is then inf/nan)."""
+    return n - ddof if n - ddof > 0 else 0.0
+
+
 def _var_vjp(xp: Any, g: Any, x: Any, *, axis: Any, keepdims: bool, ddof: float) -> Any:
     n = _count(tuple(x.shape), axis)
+    if n == 1:  # one element per slice (axis=()): the variance is 0 (or nan) for every x
+        return xp.zeros_like(x)
     centred = x - xp.mean(x, axis=axis, keepdims=True)
-    return _expand(xp, g, tuple(x.shape), axis, keepdims) * (2 * centred) / (n - ddof)
+    return _expand(xp, g, tuple(x.shape), axis, keepdims) * (2 * centred) / _dof(n, ddof)
 
 
 def _std_vjp(xp: Any, g: Any, x: Any, y: Any, *, axis: Any, keepdims: bool, ddof: float) -> Any:
+    """``centred / ((N - ddof) std)``; where the std is 0 (a slice of equal values, where
+    ``centred`` is 0 too) the subgradient 0 is used, as for ``abs`` at 0, not 0/0."""
     shape = tuple(x.shape)
     n = _count(shape, axis)
+    if n == 1:
+        return xp.zeros_like(x)
     centred = x - xp.mean(x, axis=axis, keepdims=True)
     ge = _expand(xp, g, shape, axis, keepdims)
     ye = _expand(xp, y, shape, axis, keepdims)
-    return ge * centred / ((n - ddof) * ye)
+    return ge * centred / (_dof(n, ddof) * xp.where(ye == 0, 1.0, ye))
 
 
 # -- prod ------------------------------------------------------------------------------------------

@@ -165,9 +165,20 @@ register(stack_op(2))
 
 
 # -- pad, tril/triu, repeat ---------------------------------------------------------------------
-def _pad(xp: Any, x: Any, *, pad_width: tuple, value: float) -> Any:
+def _pad(xp: Any, x: Any, *, pad_width: tuple, value: Any) -> Any:
+    """``value``: one number, or a (before, after) pair per axis (a later axis' value wins
+    where the padded regions of two axes overlap, as in NumPy)."""
     shape = tuple(n + lo + hi for n, (lo, hi) in zip(x.shape, pad_width, strict=True))
-    out = xp.full(shape, value, dtype=x.dtype, device=x.device)
+    if isinstance(value, tuple):
+        out = xp.empty(shape, dtype=x.dtype, device=x.device)
+        for i, ((lo, _), (before, after), n) in enumerate(
+            zip(pad_width, value, x.shape, strict=True)
+        ):
+            pre = (slice(None),) * i
+            out[(*pre, slice(0, lo), ...)] = before
+            out[(*pre, slice(lo + n, None), ...)] = after
+    else:
+        out = xp.full(shape, value, dtype=x.dtype, device=x.device)
     out[_centre(x.shape, pad_width)] = x
     return out
 
