@@ -45,9 +45,9 @@ from ._creation import (
     zeros_like,
 )
 from ._engine import is_grad_enabled, no_autodiff
+from ._interop_names import *  # noqa: F403  (NumPy's dtypes and constants, as MyGrad has them)
+from ._interop_names import __all__ as _MYGRAD_NAMES
 from ._memguard import mem_guard_active, mem_guard_off, mem_guard_on
-from ._mygrad_names import *  # noqa: F403  (NumPy's dtypes and constants, as MyGrad has them)
-from ._mygrad_names import __all__ as _MYGRAD_NAMES
 from ._tensor import Tensor
 from ._transfer import to_device, to_numpy
 from .backends import (

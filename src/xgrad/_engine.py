@@ -80,6 +80,23 @@ class Switch:
         return self._name
 
 
+class recording:
+    """Context manager: record graphs inside (``flag=True``) or not, whatever the grad mode
+    outside is; the previous mode comes back on exit."""
+
+    __slots__ = ("flag", "prev")
+
+    def __init__(self, flag: bool) -> None:
+        self.flag = flag
+
+    def __enter__(self) -> None:
+        self.prev = STATE.enabled
+        STATE.enabled = self.flag
+
+    def __exit__(self, *exc: object) -> None:
+        STATE.enabled = self.prev
+
+
 no_autodiff = Switch(
     STATE,
     "enabled",
@@ -514,12 +531,8 @@ def _depend_on(g: Any, leaf: Node) -> Any:
     data = g.data
     tie = make_tensor(data, bk, leaf, False)  # stands for x: only its node matters
     never = bk.xp.zeros(tuple(data.shape), dtype=bk.xp.bool, device=bk.device_of(data))
-    prev = STATE.enabled
-    STATE.enabled = True
-    try:
+    with recording(True):
         return tensor_namespace(bk).where(never, tie, g)
-    finally:
-        STATE.enabled = prev
 
 
 def clear_graph(node: Node | None) -> None:

@@ -348,19 +348,19 @@ def _min_scalar_type(a: Any) -> np.dtype:
 
 
 def _shares_memory(a: Any, b: Any, max_work: Any = None) -> bool:
-    from ._mygrad_names import shares_memory
+    from ._interop_names import shares_memory
 
     return shares_memory(a, b, max_work=max_work)
 
 
 def _may_share_memory(a: Any, b: Any, max_work: Any = None) -> bool:
-    from ._mygrad_names import may_share_memory
+    from ._interop_names import may_share_memory
 
     return may_share_memory(a, b, max_work=max_work)
 
 
 def _copyto(dst: Any, src: Any, casting: str = "same_kind", where: Any = True) -> None:
-    from ._mygrad_names import copyto
+    from ._interop_names import copyto
 
     copyto(dst, src, casting=casting, where=where)
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from . import _autograd
 from . import backends as _backends
-from ._engine import STATE, Node, no_autodiff
+from ._engine import STATE, Node, no_autodiff, recording
 from ._forward import FWD, strip, tangents_of
 from ._nsbase import TensorNamespace
 from ._tensor import Tensor, make_tensor
@@ -198,7 +198,7 @@ class custom_vjp(_CustomFunction):
             if cache.get("g") is not g:
                 tensor_mode = isinstance(xp, TensorNamespace)
                 res = params["res"] if tensor_mode else params["res_const"]
-                with _engine_mode(tensor_mode):
+                with recording(tensor_mode):  # array rules record nothing
                     grads = self.bwd(res, g)
                 grads = _check_cotangents(grads, params["shapes"], self.__name__)
                 cache["g"], cache["grads"] = g, grads
@@ -229,20 +229,6 @@ class custom_vjp(_CustomFunction):
         shapes = tuple(tuple(a.shape) if hasattr(a, "shape") else None for a in args)
         params = {"res": res, "res_const": _constants(res, bk), "cache": {}, "shapes": shapes}
         return _make_node(self._op(len(args)), args, out, bk, params)
-
-
-class _engine_mode:
-    """Rules run on arrays record nothing; in tensor mode they record (create_graph)."""
-
-    def __init__(self, record: bool) -> None:
-        self.record = record
-
-    def __enter__(self) -> None:
-        self.prev = STATE.enabled
-        STATE.enabled = self.record
-
-    def __exit__(self, *exc: object) -> None:
-        STATE.enabled = self.prev
 
 
 class custom_jvp(_CustomFunction):
@@ -294,9 +280,7 @@ class custom_jvp(_CustomFunction):
             for p in primals
         ]
         prims = primals if tensor_mode else _constants(primals, bk)
-        prev = STATE.enabled
-        STATE.enabled = True
-        try:
+        with recording(True):
             _, tan = self.rule(prims, tuple(t if t is not None else 0.0 for t in ts))
             gg = g if tensor_mode else make_tensor(g, bk, None, True)
             inner = (tan * gg).sum()
@@ -306,8 +290,6 @@ class custom_jvp(_CustomFunction):
                 [t._leaf_or_node() for t in targets],
                 create_graph=tensor_mode,
             )
-        finally:
-            STATE.enabled = prev
         it = iter(grads)
         return tuple(next(it) if t is not None else None for t in ts)
 

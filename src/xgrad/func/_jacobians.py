@@ -33,15 +33,22 @@ def _basis(leaf: Tensor, k: int, record: bool) -> Any:
     return make_tensor(arr, leaf._backend, None, True) if record else arr
 
 
-def _stack(rows: list[Any], shape: tuple, finish: Callable[[Any], Any], like: Any) -> Any:
-    from ..ops import FUNCTIONS
-
-    if rows and isinstance(rows[0], Tensor):
-        return finish(FUNCTIONS["reshape"](FUNCTIONS["stack"](rows), shape))
-    bk = like._backend
-    if not rows:
+def _assemble(parts: list[Any], shape: tuple, axis: int, finish: Any, like: Any) -> Any:
+    """A Jacobian of ``shape`` from its rows (``axis=0``: one per output element, shaped like
+    the input) or columns (``axis=1``: one per input element, shaped like the output),
+    passed through ``finish``; zeros when there are none."""
+    if not parts:
+        bk = like._backend
         return finish(bk.xp.zeros(shape, dtype=like.dtype, device=like.device))
-    return finish(bk.xp.reshape(bk.xp.stack(rows), shape))
+    if isinstance(parts[0], Tensor):
+        from ..ops import FUNCTIONS
+
+        reshape, stack = FUNCTIONS["reshape"], FUNCTIONS["stack"]
+    else:
+        xp = like._backend.xp
+        reshape, stack = xp.reshape, xp.stack
+    flat = [reshape(p, (math.prod(tuple(p.shape)),)) for p in parts]
+    return finish(reshape(stack(flat, axis=axis), shape))
 
 
 def jacrev(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable[..., Any]:
@@ -83,7 +90,7 @@ def jacrev(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable[
                 for j, (g, leaf) in enumerate(zip(grads, inputs.leaves, strict=True)):
                     rows[j].append(g if g is not None else _zeros_for(leaf, record))
             jacs = [
-                _stack(r, tuple(o.shape) + tuple(leaf.shape), inputs.result, leaf)
+                _assemble(r, tuple(o.shape) + tuple(leaf.shape), 0, inputs.result, leaf)
                 for r, leaf in zip(rows, inputs.leaves, strict=True)
             ]
             per_arg = inputs.split(jacs)
@@ -115,7 +122,10 @@ def jacfwd(
         what = "jacobian"
         nums, single = _argnums(argnums, len(args), what)
         holder = _Inputs(args, nums, what)  # only for shapes and the result type
-        as_tensor = holder.as_tensors
+
+        def finish(v: Any) -> Any:  # tensors came from jvp, which decided their type
+            return v if isinstance(v, Tensor) else holder.result(v)
+
         columns_per_leaf: list[list[Any]] = []
         out_tree = None
         out_shapes: list[tuple] | None = None
@@ -149,33 +159,14 @@ def jacfwd(
         for k, oshape in enumerate(out_shapes):
             jacs = []
             for leaf, cols in zip(holder.leaves, columns_per_leaf, strict=True):
-                jacs.append(
-                    _columns([c[k] for c in cols], oshape, tuple(leaf.shape), as_tensor, leaf)
-                )
+                shape = oshape + tuple(leaf.shape)
+                jacs.append(_assemble([c[k] for c in cols], shape, 1, finish, leaf))
             per_arg = holder.split(jacs)
             per_output.append(per_arg[0] if single else tuple(per_arg))
         holder.close()
         return _unflatten(out_tree, per_output)
 
     return wrapper
-
-
-def _columns(cols: list[Any], oshape: tuple, ishape: tuple, as_tensor: bool, like: Any) -> Any:
-    """Columns J[..., j] (each of the output's shape) stacked into shape oshape + ishape."""
-    from ..ops import FUNCTIONS
-
-    n_out = math.prod(oshape)
-    shape = oshape + ishape
-    if cols and isinstance(cols[0], Tensor):
-        stacked = FUNCTIONS["stack"]([FUNCTIONS["reshape"](c, (n_out,)) for c in cols], axis=1)
-        return FUNCTIONS["reshape"](stacked, shape)
-    bk = like._backend
-    xp = bk.xp
-    if cols:
-        value = xp.reshape(xp.stack([xp.reshape(c, (n_out,)) for c in cols], axis=1), shape)
-    else:
-        value = xp.zeros(shape, dtype=like.dtype, device=like.device)
-    return make_tensor(value, bk, None, True) if as_tensor else value
 
 
 def jacobian(

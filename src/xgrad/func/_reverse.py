@@ -48,14 +48,13 @@ def _value_and_grad(
         )
     inputs.find_foreign([out_t])
     record = inputs.record
-    reached = not out_t.constant and _autograd.connected([out_t._leaf_or_node()], inputs.nodes())[0]
-    if not reached and not allow_unused:
-        raise _disconnected(what, "the function's output")
     grads: list[Any] = [None] * len(inputs.leaves)
-    if reached:
+    if not out_t.constant:  # None for every argument the output does not reach
         grads = _autograd.gradients(
             [(out_t._leaf_or_node(), _seed(out_t, record))], inputs.nodes(), create_graph=record
         )
+    if not allow_unused and all(g is None for g in grads):
+        raise _disconnected(what, "the function's output")
     for k, g in enumerate(grads):
         if g is None:
             if not allow_unused:
@@ -179,14 +178,15 @@ def vjp(
         record = inputs.record or any(isinstance(c, Tensor) and not c.constant for c in ct_leaves)
         seeds = []
         targets = inputs.nodes()
-        for k, (o, c) in enumerate(zip(outs, ct_leaves, strict=True)):
+        nodes = [None if o.constant else o._leaf_or_node() for o in outs]
+        reach = iter(_autograd.connected([n for n in nodes if n is not None], targets))
+        for k, (o, c, node) in enumerate(zip(outs, ct_leaves, nodes, strict=True)):
             ct = _cotangent(o, c, record, k)
-            reached = not o.constant and _autograd.connected([o._leaf_or_node()], targets)[0]
-            if not reached:
+            if node is None or not next(reach):
                 if allow_unused:
                     continue
                 raise _disconnected(what, f"output {k}")
-            seeds.append((o._leaf_or_node(), ct))
+            seeds.append((node, ct))
         grads = _autograd.gradients(seeds, targets, create_graph=record) if seeds else []
         grads = grads or [None] * len(inputs.leaves)
         for k, g in enumerate(grads):

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .. import backends as _backends
-from .._engine import STATE
+from .._engine import no_autodiff
 from .._tensor import Tensor
 from ._core import OPS, Op, apply, apply1, apply2
 
@@ -59,12 +59,8 @@ def constant_result(out: Tensor) -> Tensor:
 def run(op: Op, args: Sequence[Any], params: dict | None, constant: bool | None) -> Tensor:
     """Apply ``op``; ``constant=True`` computes without recording a graph."""
     if constant:
-        prev = STATE.enabled
-        STATE.enabled = False
-        try:
+        with no_autodiff:
             out = apply(op, args, params)
-        finally:
-            STATE.enabled = prev
         return constant_result(out)
     if constant is False:
         out = apply(op, args, params)

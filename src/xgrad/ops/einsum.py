@@ -30,7 +30,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .._engine import STATE
+from .._engine import no_autodiff
 from .._tensor import Tensor
 from ._core import OPS, Op, register
 from ._public import as_tensor_input, constant_result, run
@@ -435,12 +435,8 @@ def einsum(
     if out is not None:
         return _write(out, einsum(subscripts, *operands, constant=constant))
     if constant:
-        prev = STATE.enabled
-        STATE.enabled = False
-        try:
+        with no_autodiff:
             return constant_result(_einsum(subscripts, operands))
-        finally:
-            STATE.enabled = prev
     out = _einsum(subscripts, operands)
     if constant is False and out._constant:
         raise ValueError(

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ... import backends as _backends
-from ..._engine import STATE
+from ..._engine import STATE, no_autodiff
 from ..._tensor import Tensor, make_tensor
 from .._core import OPS, Op, register
 from .._public import as_tensor_input, constant_result, run
@@ -269,12 +269,8 @@ def _needs_grad(x: Any, constant: bool | None) -> bool:
 def _composite(constant: bool | None, build: Callable[[], Any]) -> Any:
     """Run a function made of several ops, honouring ``constant=``."""
     if constant:
-        prev = STATE.enabled
-        STATE.enabled = False
-        try:
+        with no_autodiff:
             out = build()
-        finally:
-            STATE.enabled = prev
         if isinstance(out, tuple):
             return type(out)(*(constant_result(o) for o in out))
         return constant_result(out)

@@ -7,8 +7,8 @@ The dtypes are NumPy's own scalar types (``xgrad.float32 is numpy.float32``, as 
 backend, as the same dtype of that library (a dtype the library lacks, such as
 ``longdouble`` on array_api_strict, raises ``TypeError`` naming it).
 
-Besides ``_interop`` and the backends, this is the one module that names NumPy: what it
-re-exports is NumPy's.
+This module is part of the NumPy interop layer, with ``_interop`` (the protocols): with the
+backends, the only modules that name NumPy, because what they expose is NumPy's.
 """
 
 from __future__ import annotations
