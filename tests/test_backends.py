@@ -189,3 +189,33 @@ def test_numpy_arrays_are_host_data_for_the_selected_backend() -> None:
         t = mg.tensor(a)
     assert t.backend.name == "array_api_strict" and t.device == DEVICE1
     assert mg.tensor(t).device == DEVICE1  # tensors keep their place
+
+
+# -- the NumPy backend's fast paths give what the plain calls give ---------------------------------
+_SPECIAL = [np.nan, np.inf, -np.inf, -0.0, 0.0]
+
+
+@pytest.mark.parametrize("shape", [(300, 2), (300, 10), (7, 32), (5, 33), (3, 100), (50,), (0, 4)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_numpy_reduction_and_relu_fast_paths_match_the_plain_calls(shape: Any, dtype: Any) -> None:
+    bk = backends.load("numpy")
+    rng = np.random.default_rng(len(shape) * 100 + shape[-1])
+    x = rng.standard_normal(shape).astype(dtype)
+    if x.size:
+        flat = x.reshape(-1)
+        flat[rng.integers(0, x.size, 5)] = _SPECIAL
+    with np.errstate(invalid="ignore"):  # inf - inf in rows that hold both
+        np.testing.assert_array_equal(bk.max_last(x), np.max(x, axis=-1, keepdims=True))
+        got, want = bk.sum_last(x), np.sum(x, axis=-1, keepdims=True)
+        finite = np.isfinite(want)
+        np.testing.assert_array_equal(got[~finite], want[~finite])  # the same nan and inf rows
+        # elsewhere the same sum in another order: equal up to rounding at the terms' size
+        scale = np.sum(np.abs(np.where(finite, x, 0)), axis=-1, keepdims=True)
+        assert (np.abs(got - want)[finite] <= 4 * np.finfo(dtype).eps * scale[finite]).all()
+    assert bk.max_last(x).shape == got.shape == (*shape[:-1], 1)
+    big = rng.standard_normal((4, 128)).astype(dtype)
+    big[0, :5] = _SPECIAL
+    for arr in (x, big):
+        out = bk.positive_part(arr)
+        np.testing.assert_array_equal(out, np.maximum(arr, 0.0))
+        assert out.dtype == arr.dtype

@@ -55,6 +55,69 @@ def test_nodes_save_only_what_rules_need(np_only: Any) -> None:
     np.testing.assert_array_equal(x.grad, [6.0] * 4)
 
 
+def test_relu_keeps_its_output_not_its_input(np_only: Any) -> None:
+    # relu's rule reads y > 0, so the pre-activation can be freed after the forward pass
+    w = mg.tensor(np.array([-1.0, 2.0, 0.0, 3.0]))
+    z = w * 1.0
+    ref = weakref.ref(z.data)
+    f = mg.sum(mg.nnet.relu(z) * 2.0)
+    del z
+    gc.collect()
+    assert ref() is None
+    f.backward()
+    np.testing.assert_array_equal(w.grad, [0.0, 2.0, 0.0, 2.0])
+
+
+def _residual_op(name: str, calls: list) -> Any:
+    from xgrad.ops import Op
+
+    def impl(xp: Any, x: Any) -> Any:
+        calls.append("forward")
+        return xp.sum(x * x), 2.0 * x  # the residual is the derivative itself
+
+    def vjp(xp: Any, g: Any, x: Any, res: Any) -> Any:
+        calls.append("rule with residual" if res is not None else "rule recomputing")
+        return g * (2.0 * x if res is None else res)
+
+    return Op(name, ("x",), impl, (vjp,), kind="reduction", residuals=True)
+
+
+def test_an_op_with_residuals_hands_them_to_its_rule(xb: Any) -> None:
+    from xgrad.ops import apply
+
+    calls: list = []
+    op = _residual_op("sumsq", calls)
+    x = mg.tensor([1.0, -2.0, 3.0])
+    y = apply(op, (x,))
+    assert xb.host(y.data) == 14.0
+    y.backward()
+    np.testing.assert_array_equal(xb.host(x.grad), [2.0, -4.0, 6.0])
+    assert calls == ["forward", "rule with residual"]
+
+
+def test_under_create_graph_a_residual_is_recomputed_so_it_is_differentiable(xb: Any) -> None:
+    from xgrad.ops import apply
+
+    calls: list = []
+    op = _residual_op("sumsq", calls)
+    x = mg.tensor([1.0, -2.0, 3.0])
+    apply(op, (x,)).backward(create_graph=True)
+    assert calls == ["forward", "rule recomputing"]
+    mg.sum(x.grad).backward()  # d/dx sum(2x) = 2: a constant residual would give 0
+    np.testing.assert_array_equal(xb.host(x.grad), [2.0, 2.0, 2.0])
+
+
+def test_residuals_are_declared_and_not_for_elementwise_ops() -> None:
+    from xgrad.ops import Op
+    from xgrad.ops._core import register
+
+    with pytest.raises(ValueError, match="'res'"):
+        Op("bad", ("x",), lambda xp, x: x, (lambda xp, g, res: g,))
+    op = Op("bad", ("x",), lambda xp, x: (x, x), (lambda xp, g, res: g,), residuals=True)
+    with pytest.raises(ValueError, match="elementwise op cannot have residuals"):
+        register(op)
+
+
 def test_backward_of_a_constant_is_a_no_op(xb: Any) -> None:
     c = mg.tensor([1, 2])
     c.backward()

@@ -235,6 +235,31 @@ def test_clip_at_the_bounds_and_abs_at_zero_have_zero_gradient(xb: Any) -> None:
     np.testing.assert_array_equal(grad(xb, x), [-1, 0, 1])
 
 
+@pytest.mark.parametrize("bad", [np.inf, -np.inf, np.nan])
+def test_a_masked_off_gradient_is_zero_even_when_the_upstream_one_is_not_finite(
+    xb: Any, bad: float
+) -> None:
+    # kink rules (relu, maximum, clip) pass the gradient where a mask holds and 0 elsewhere;
+    # a multiply by the mask would turn an inf or nan upstream gradient into nan there
+    x = mg.tensor([[-1.0, 2.0, 0.0, 3.0]])
+    w = mg.tensor([[bad, 1.0, bad, 2.0]], constant=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the forward pass's own 0 * inf
+        y = mg.sum(mg.nnet.relu(x) * w)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the backward pass must not warn about its masking
+        y.backward()
+    np.testing.assert_array_equal(grad(xb, x), [[0.0, 1.0, 0.0, 2.0]])
+    x = mg.tensor([-1.0, 0.5, 2.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        y = mg.sum(mg.clip(x, 0.0, 1.0) * mg.tensor([bad, 3.0, bad], constant=True))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y.backward()
+    np.testing.assert_array_equal(grad(xb, x), [0.0, 3.0, 0.0])
+
+
 # -- IEEE ------------------------------------------------------------------------------------------
 def test_ieee_results_with_numpys_warnings_never_exceptions(xb: Any) -> None:
     with warnings.catch_warnings():

@@ -224,6 +224,8 @@ def _unbroadcast(xp: Any, g: Any, shape: tuple) -> Any:
     smaller ``g`` up to ``shape``)."""
     gshape = g.shape
     lead = len(gshape) - len(shape)
+    if lead > 0 and shape and gshape[lead:] == shape:  # leading axes only (a bias)
+        return xp.sum(g, axis=tuple(range(lead)))
     if lead >= 0:
         axes = tuple(range(lead)) + tuple(
             lead + i for i, n in enumerate(shape) if n == 1 and gshape[lead + i] != 1
@@ -444,6 +446,9 @@ def _as_tensor_args(n: Node) -> tuple:
     out = []
     tans = n.tans or ()
     for k, (code, value) in enumerate(zip(op.save, n.saved or (None,) * len(op.save), strict=True)):
+        if code == op.nin + 1:
+            out.append(None)  # a residual is not connected to the graph: the rule recomputes it
+            continue
         if code < 0 or not hasattr(value, "shape"):
             out.append(value)  # shapes and Python scalars stay as they are
             continue

@@ -82,7 +82,7 @@ def propagate(op: Any, inputs: Sequence[Any], out: Tensor, params: dict | None) 
         for code in op.save:
             if code == op.nin:
                 code_tans.append(result or None)
-            elif code >= 0:
+            elif 0 <= code < op.nin:
                 code_tans.append(tangents_of(inputs[code]))
             else:
                 code_tans.append(None)
@@ -106,6 +106,8 @@ def _needs(op: Any, names: Sequence[str], primals: Sequence[Any], y: Tensor) -> 
     for name in names:
         if name == "y":
             values.append(y)
+        elif name == "res":
+            values.append(None)  # residuals are recomputed from the (tangent-carrying) inputs
         elif name == "y_shape":
             values.append(tuple(y.shape))
         elif name.endswith("_shape"):

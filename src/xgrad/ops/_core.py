@@ -4,8 +4,9 @@ An op is a forward implementation written against an array-API namespace ``xp`` 
 derivative rule (VJP) per differentiable input. A rule is a function
 ``rule(xp, g, <needs...>, **params)`` whose positional parameters after ``xp`` and ``g``
 *declare what it needs*: input names (``x``, or ``a``/``b`` for binary ops), ``y`` for the
-output, or ``<name>_shape`` for just a shape. The node saves exactly those values, so an op
-whose rules need nothing (``negative``, ``add``) keeps no arrays alive.
+output, ``<name>_shape`` for just a shape, or ``res`` for a residual (below). The node saves
+exactly those values, so an op whose rules need nothing (``negative``, ``add``) keeps no
+arrays alive.
 
 The engine does the shared chores (un-broadcasting, dtype casts, accumulation), so a rule is
 the bare local formula::
@@ -13,6 +14,14 @@ the bare local formula::
     unary("exp", vjp=lambda xp, g, y: g * y)
     unary("sin", vjp=lambda xp, g, x: g * xp.cos(x))
     binary("multiply", lambda xp, g, b: g * b, lambda xp, g, a: g * a)
+
+An op made with ``residuals=True`` returns ``(output, residual)`` from its forward: an
+intermediate result its rules would otherwise recompute (the softmax inside the softmax
+cross-entropy). Rules ask for it as ``res``. It is a plain array, not connected to the graph,
+so a rule must also accept ``res=None`` and then recompute it with ``xp``: that is what it
+gets under ``create_graph=True`` and in forward mode, where its derivative matters. Such an
+op is applied with :func:`apply` only (the ufunc-shaped :func:`apply1`/:func:`apply2` fast
+paths, for the elementwise rows, do not unpack a residual).
 """
 
 from __future__ import annotations
@@ -57,6 +66,9 @@ class Op:
         ``None``) per input. ``"linear"``: the op is linear in its differentiable inputs, so
         its JVP is the op applied to the tangents. Without it, the op must be elementwise
         (its Jacobian is diagonal) and the JVP is derived from the VJPs.
+    residuals : bool
+        ``impl`` returns ``(output, residual)`` and rules may ask for ``res`` (see the module
+        docstring).
     """
 
     __slots__ = (
@@ -69,6 +81,7 @@ class Op:
         "kind",
         "name",
         "nin",
+        "residuals",
         "rule_args",
         "rule_names",
         "save",
@@ -87,6 +100,7 @@ class Op:
         kind: str = "elementwise",
         jvp: Callable[..., Any] | None = None,
         doc: str = "",
+        residuals: bool = False,
     ) -> None:
         if len(vjps) != len(inputs):
             raise ValueError(f"op {name!r}: {len(inputs)} inputs but {len(vjps)} rules")
@@ -99,6 +113,7 @@ class Op:
         self.kind = kind
         self.jvp = jvp
         self.doc = doc
+        self.residuals = residuals
         needed: list[str] = []
         per_rule: list[tuple[str, ...]] = []
         for rule in self.vjps:
@@ -115,9 +130,12 @@ class Op:
         self.saver = self.saver_for((1 << self.nin) - 1)
 
     def _code(self, need: str) -> int:
-        """Saved-value code: input index, ``nin`` for the output, negative for shapes."""
+        """Saved-value code: input index, ``nin`` for the output, ``nin + 1`` for the
+        residual, negative for shapes."""
         if need == "y":
             return self.nin
+        if need == "res" and self.residuals:
+            return self.nin + 1
         if need == "y_shape":
             return -(self.nin + 1)
         if need in self.inputs:
@@ -126,7 +144,7 @@ class Op:
             return -(self.inputs.index(need[:-6]) + 1)
         raise ValueError(
             f"op {self.name!r}: a rule asks for {need!r}, which is not one of "
-            f"{(*self.inputs, 'y')} or their '_shape'"
+            f"{(*self.inputs, 'y')} or their '_shape' (or 'res', for an op with residuals)"
         )
 
     def saver_for(self, mask: int) -> Callable[..., tuple] | None:
@@ -140,7 +158,7 @@ class Op:
             if mask >> i & 1:
                 used.update(idx)
         codes = tuple(c if k in used else None for k, c in enumerate(self.save))
-        fn = _make_saver(codes, self.nin) if used else None
+        fn = _make_saver(codes, self.nin, self.residuals) if used else None
         self.savers[mask] = fn
         return fn
 
@@ -180,9 +198,11 @@ def _rule_needs(rule: Callable[..., Any], opname: str) -> tuple[str, ...]:
     return tuple(pos[2:])
 
 
-def _make_saver(codes: tuple[int | None, ...], nin: int) -> Callable[..., tuple] | None:
-    """Compile ``saver(y, d0, d1, ...) -> saved tuple`` for the given codes (``None``: a
-    slot no rule will read)."""
+def _make_saver(
+    codes: tuple[int | None, ...], nin: int, residuals: bool = False
+) -> Callable[..., tuple] | None:
+    """Compile ``saver(y, d0, d1, ..., [r]) -> saved tuple`` for the given codes (``None``: a
+    slot no rule will read; ``r``: the residual, for an op with residuals)."""
     if not codes:
         return None
     parts = []
@@ -191,13 +211,15 @@ def _make_saver(codes: tuple[int | None, ...], nin: int) -> Callable[..., tuple]
             parts.append("None")
         elif c == nin:
             parts.append("y")
+        elif c == nin + 1:
+            parts.append("r")
         elif c >= 0:
             parts.append(f"d{c}")
         elif c == -(nin + 1):
             parts.append("y.shape")
         else:
             parts.append(f"_shape(d{-c - 1})")
-    args = ", ".join(["y"] + [f"d{i}" for i in range(nin)])
+    args = ", ".join(["y"] + [f"d{i}" for i in range(nin)] + (["r"] if residuals else []))
     src = f"lambda {args}: ({', '.join(parts)},)"
     return eval(src, {"_shape": _shape})
 
@@ -207,6 +229,8 @@ def _shape(v: Any) -> tuple:
 
 
 def register(op: Op, *aliases: str) -> Op:
+    if op.residuals and op.kind == "elementwise":
+        raise ValueError(f"op {op.name!r}: an elementwise op cannot have residuals")
     OPS[op.name] = op
     for a in aliases:
         OPS.setdefault(a, op)
@@ -427,6 +451,8 @@ def apply(op: Op, args: Sequence[Any], params: dict | None = None) -> Tensor:
 def _finish(op: Op, bk: Any, args: Sequence[Any], datas: list, params: dict | None) -> Tensor:
     fn = op._bound.get(bk) or op.bind(bk)
     out = fn(*datas) if params is None else fn(*datas, **params)
+    if op.residuals:
+        out, res = out
     if out.__class__ is not bk.array_type:
         out = bk.fix_result(out)
     const = True
@@ -452,7 +478,13 @@ def _finish(op: Op, bk: Any, args: Sequence[Any], datas: list, params: dict | No
         if p is not None:
             mask |= 1 << i
     saver = op.saver_for(mask)
-    node = Node(op, tuple(parents), saver(out, *datas) if saver else (), params, bk, out)
+    if saver is None:
+        saved: tuple = ()
+    elif op.residuals:
+        saved = saver(out, *datas, res)
+    else:
+        saved = saver(out, *datas)
+    node = Node(op, tuple(parents), saved, params, bk, out)
     if bk.has_readonly:
         _guard(node, bk)
     t = make_tensor(out, bk, node, False)

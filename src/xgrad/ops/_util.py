@@ -7,7 +7,7 @@ from typing import Any
 from .. import backends as _backends
 from .._nsbase import TensorNamespace
 
-__all__ = ["masked"]
+__all__ = ["masked", "max_last", "positive_part", "sum_last"]
 
 
 def masked(xp: Any, cond: Any, g: Any) -> Any:
@@ -18,3 +18,22 @@ def masked(xp: Any, cond: Any, g: Any) -> Any:
     if isinstance(xp, TensorNamespace):
         return xp.where(cond, g, 0.0)
     return _backends.of_namespace(xp).masked(cond, g)
+
+
+def positive_part(xp: Any, x: Any) -> Any:
+    """``max(x, 0)``, the backend's fastest exact way (forward passes only: raw arrays)."""
+    return _backends.of_namespace(xp).positive_part(x)
+
+
+def max_last(xp: Any, x: Any) -> Any:
+    """``xp.max(x, axis=-1, keepdims=True)``, the backend's fastest way."""
+    if isinstance(xp, TensorNamespace):
+        return xp.max(x, axis=-1, keepdims=True)
+    return _backends.of_namespace(xp).max_last(x)
+
+
+def sum_last(xp: Any, x: Any) -> Any:
+    """``xp.sum(x, axis=-1, keepdims=True)``, the backend's fastest way."""
+    if isinstance(xp, TensorNamespace):
+        return xp.sum(x, axis=-1, keepdims=True)
+    return _backends.of_namespace(xp).sum_last(x)

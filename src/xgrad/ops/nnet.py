@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._core import Op, register
-from ._util import masked
+from ._util import masked, max_last, positive_part, sum_last
 
 __all__ = ["SELU_ALPHA", "SELU_SCALE"]
 
@@ -23,8 +23,9 @@ def _act(name: str, impl: Any, vjp: Any, doc: str, jvp: Any = None) -> Op:
 
 _act(
     "relu",
-    lambda xp, x: xp.maximum(x, 0.0),
-    lambda xp, g, x: masked(xp, x > 0, g),
+    positive_part,
+    # y > 0 exactly where x > 0; saving y (which the next layer usually saves too) lets x go
+    lambda xp, g, y: masked(xp, y > 0, g),
     "max(x, 0); derivative 0 at 0",
 )
 _act(
@@ -44,23 +45,35 @@ def _sigmoid(xp: Any, x: Any) -> Any:
 _act("sigmoid", _sigmoid, lambda xp, g, y: g * (y * (1 - y)), "1 / (1 + exp(-x))")
 
 
+def _amax(xp: Any, x: Any, axis: int) -> Any:
+    if axis in (-1, x.ndim - 1):
+        return max_last(xp, x)
+    return xp.max(x, axis=axis, keepdims=True)
+
+
+def _asum(xp: Any, x: Any, axis: int) -> Any:
+    if axis in (-1, x.ndim - 1):
+        return sum_last(xp, x)
+    return xp.sum(x, axis=axis, keepdims=True)
+
+
 def _softmax(xp: Any, x: Any, *, axis: int) -> Any:
-    e = xp.exp(x - xp.max(x, axis=axis, keepdims=True))
-    return e / xp.sum(e, axis=axis, keepdims=True)
+    e = xp.exp(x - _amax(xp, x, axis))
+    return e / _asum(xp, e, axis)
 
 
 def _softmax_vjp(xp: Any, g: Any, y: Any, *, axis: int) -> Any:
     gy = g * y
-    return gy - y * xp.sum(gy, axis=axis, keepdims=True)
+    return gy - y * _asum(xp, gy, axis)
 
 
 def _logsoftmax(xp: Any, x: Any, *, axis: int) -> Any:
-    shifted = x - xp.max(x, axis=axis, keepdims=True)
-    return shifted - xp.log(xp.sum(xp.exp(shifted), axis=axis, keepdims=True))
+    shifted = x - _amax(xp, x, axis)
+    return shifted - xp.log(_asum(xp, xp.exp(shifted), axis))
 
 
 def _logsoftmax_vjp(xp: Any, g: Any, y: Any, *, axis: int) -> Any:
-    return g - xp.exp(y) * xp.sum(g, axis=axis, keepdims=True)
+    return g - xp.exp(y) * _asum(xp, g, axis)
 
 
 def _softmax_jvp(xp: Any, t: tuple, y: Any, *, axis: int) -> Any:
@@ -101,18 +114,21 @@ def _onehot(xp: Any, labels: Any, c: int, device: Any) -> Any:
     return xp.reshape(labels, (-1, 1)) == xp.reshape(xp.arange(c, device=device), (1, -1))
 
 
-def _sce(xp: Any, x: Any, labels: Any) -> Any:
-    n, c = x.shape
-    lsm = _logsoftmax(xp, x, axis=-1)
-    picked = xp.where(_onehot(xp, labels, c, x.device), lsm, 0.0)
-    return -xp.sum(picked) / n
+def _sce(xp: Any, x: Any, labels: Any) -> tuple[Any, Any]:
+    # mean of log(sum(exp(shifted))) - shifted[label], with the softmax as the residual
+    n = x.shape[0]
+    shifted = x - max_last(xp, x)
+    e = xp.exp(shifted)
+    s = sum_last(xp, e)
+    picked = xp.take_along_axis(shifted, xp.reshape(labels, (-1, 1)), axis=-1)
+    return xp.sum(xp.log(s) - picked) / n, e / s
 
 
-def _sce_vjp(xp: Any, g: Any, x: Any, labels: Any) -> Any:
+def _sce_vjp(xp: Any, g: Any, x: Any, labels: Any, res: Any) -> Any:
     n, c = x.shape
-    p = _softmax(xp, x, axis=-1)
+    p = _softmax(xp, x, axis=-1) if res is None else res
     onehot = _onehot(xp, labels, c, x.device)
-    return (g / n) * (p - xp.astype(onehot, p.dtype))
+    return (p - xp.astype(onehot, p.dtype)) * (g / n)
 
 
 register(
@@ -122,7 +138,8 @@ register(
         _sce,
         (_sce_vjp, None),
         kind="nnet",
-        jvp=lambda xp, t, x, labels: xp.sum(t[0] * _sce_vjp(xp, 1.0, x, labels)),
+        jvp=lambda xp, t, x, labels: xp.sum(t[0] * _sce_vjp(xp, 1.0, x, labels, None)),
         doc="the mean over N of -log softmax(x)[i, labels[i]] for scores x of shape (N, C)",
+        residuals=True,
     )
 )
