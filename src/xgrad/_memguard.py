@@ -46,8 +46,13 @@ def mem_guard_active() -> bool:
 def guard(node: Any, bk: Any) -> None:
     """Lock the arrays ``node`` saved (installed as the ops' guard hook for backends with
     read-only arrays; the backend's ``lock`` does the work)."""
-    if GUARD.on and node.saved:
-        node.guards = bk.lock(node.saved)
+    saved = node.saved
+    if GUARD.on and saved:
+        op = node.op
+        if op.residuals:  # a residual is the node's own: no user code can reach it
+            res = op.nin + 1
+            saved = [v for code, v in zip(op.save, saved, strict=True) if code != res]
+        node.guards = bk.lock(saved)
 
 
 mem_guard_off = Switch(

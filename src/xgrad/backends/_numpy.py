@@ -147,7 +147,11 @@ class NumpyBackend(Backend):
                 continue
             del locks[key]
             if entry[2]:
-                _restore(entry[0])
+                arr = entry[0]
+                if _pending or arr.base is not None:
+                    _restore(arr)
+                else:  # the common case, inline: an array owning its memory, nothing pending
+                    arr.setflags(write=True)
 
 
 def _few_columns(x: Any) -> bool:

@@ -70,6 +70,8 @@ def run(op: Op, args: Sequence[Any], params: dict | None, constant: bool | None)
                 "cannot be differentiated; make an input a non-constant tensor"
             )
         return out
+    if len(args) == 1 and op.nin == 1 and op.vjps[0] is not None and not op.residuals:
+        return apply1(op, args[0], params)  # the one-input fast path (activations)
     return apply(op, args, params)
 
 

@@ -111,7 +111,7 @@ _act(
 
 # -- softmax cross-entropy ------------------------------------------------------------------------
 def _onehot(xp: Any, labels: Any, c: int, device: Any) -> Any:
-    return xp.reshape(labels, (-1, 1)) == xp.reshape(xp.arange(c, device=device), (1, -1))
+    return labels[:, None] == xp.arange(c, device=device)
 
 
 def _sce(xp: Any, x: Any, labels: Any) -> tuple[Any, Any]:
@@ -120,7 +120,7 @@ def _sce(xp: Any, x: Any, labels: Any) -> tuple[Any, Any]:
     shifted = x - max_last(xp, x)
     e = xp.exp(shifted)
     s = sum_last(xp, e)
-    picked = xp.take_along_axis(shifted, xp.reshape(labels, (-1, 1)), axis=-1)
+    picked = xp.take_along_axis(shifted, labels[:, None], axis=-1)
     return xp.sum(xp.log(s) - picked) / n, e / s
 
 
