@@ -2,18 +2,38 @@
 
 from __future__ import annotations
 
+import types
 from typing import Any
 
 import array_api_compat.numpy as xp_numpy
+import array_api_compat.numpy.linalg  # noqa: F401 - the namespace copy below needs it loaded
 import numpy as np
 
 from ._base import Backend
 from ._dtypes import check_dtype_supported
 
 
+def _matrix_transpose(x: Any) -> Any:
+    if x.ndim < 2:
+        raise ValueError("x must be at least 2-dimensional for matrix_transpose")
+    return x.swapaxes(-1, -2)
+
+
+def _namespace() -> types.ModuleType:
+    """``array_api_compat.numpy`` with two pass-through wrappers that every matmul forward
+    and backward calls replaced by what they wrap: the same results, half the call cost."""
+    ns = types.ModuleType("xgrad.backends._numpy.xp", xp_numpy.__doc__)
+    skip = {"__name__", "__doc__", "__spec__", "__loader__", "__package__", "__path__"}
+    ns.__dict__.update({k: v for k, v in vars(xp_numpy).items() if k not in skip})
+    ns.__getattr__ = lambda name: getattr(xp_numpy, name)  # anything array_api_compat adds lazily
+    ns.matmul = np.matmul  # array_api_compat's is ``np.matmul(x1, x2, **kwargs)``
+    ns.matrix_transpose = _matrix_transpose  # and this one is ``np.swapaxes(x, -1, -2)``
+    return ns
+
+
 class NumpyBackend(Backend):
     name = "numpy"
-    xp = xp_numpy
+    xp = _namespace()
     array_types = (np.ndarray, np.generic)
     array_type = np.ndarray
     multi_device = False
