@@ -67,6 +67,22 @@ def test_an_array_saved_by_two_graphs_stays_locked_until_both_let_go() -> None:
     assert a.flags.writeable
 
 
+def test_only_what_a_rule_reads_is_locked() -> None:
+    # x @ w with a constant x: w's gradient needs x, and only w's shape; so w stays writable
+    x = np.ones((2, 3))
+    w = mg.tensor(np.ones((3, 4)))
+    y = x @ w
+    assert not x.flags.writeable and w.data.flags.writeable
+    # the softmax cross-entropy's softmax is its own residual, never visible, never locked
+    scores = mg.tensor(np.zeros((2, 3)))
+    loss = mg.nnet.softmax_crossentropy(scores, np.array([0, 2]))
+    saved = loss.creator.saved  # (scores, labels, softmax)
+    assert saved[0] is scores.data and not scores.data.flags.writeable
+    assert saved[2].shape == (2, 3) and saved[2].flags.writeable
+    (mg.sum(y) + loss).backward()
+    assert x.flags.writeable and scores.data.flags.writeable
+
+
 def test_mem_guard_off_as_context_manager_decorator_and_call() -> None:
     a = np.array([1.0, 2.0])
     with mg.mem_guard_off:

@@ -19,22 +19,24 @@ from ._tables import LINALG, PUBLIC
 # =============================================================================================
 # products
 # =============================================================================================
-def _matmul_a(xp: Any, g: Any, a: Any, b: Any) -> Any:
+# Each rule needs the other operand but only the shape of its own: a weight multiplied by a
+# constant input (``x @ w``) keeps just ``x`` alive and locked, not ``w`` too.
+def _matmul_a(xp: Any, g: Any, a_shape: tuple, b: Any) -> Any:
     if b.ndim == 1:
-        if a.ndim == 1:  # (k,) @ (k,) -> ()
+        if len(a_shape) == 1:  # (k,) @ (k,) -> ()
             return g * b
         return xp.expand_dims(g, axis=-1) * b  # (..., m) -> (..., m, k)
-    if a.ndim == 1:  # (k,) @ (..., k, n) -> (..., n)
+    if len(a_shape) == 1:  # (k,) @ (..., k, n) -> (..., n)
         return xp.squeeze(xp.matmul(b, xp.expand_dims(g, axis=-1)), axis=-1)
     return xp.matmul(g, xp.matrix_transpose(b))
 
 
-def _matmul_b(xp: Any, g: Any, a: Any, b: Any) -> Any:
+def _matmul_b(xp: Any, g: Any, a: Any, b_shape: tuple) -> Any:
     if a.ndim == 1:
-        if b.ndim == 1:
+        if len(b_shape) == 1:
             return g * a
         return xp.expand_dims(a, axis=-1) * xp.expand_dims(g, axis=-2)  # (..., k, n)
-    if b.ndim == 1:  # (..., m, k) @ (k,) -> (..., m)
+    if len(b_shape) == 1:  # (..., m, k) @ (k,) -> (..., m)
         return xp.squeeze(xp.matmul(xp.matrix_transpose(a), xp.expand_dims(g, axis=-1)), axis=-1)
     return xp.matmul(xp.matrix_transpose(a), g)
 
