@@ -196,7 +196,7 @@ _SPECIAL = [np.nan, np.inf, -np.inf, -0.0, 0.0]
 
 
 @pytest.mark.parametrize("shape", [(300, 2), (300, 10), (7, 32), (5, 33), (3, 100), (50,), (0, 4)])
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
 def test_numpy_reduction_and_relu_fast_paths_match_the_plain_calls(shape: Any, dtype: Any) -> None:
     bk = backends.load("numpy")
     rng = np.random.default_rng(len(shape) * 100 + shape[-1])
@@ -212,6 +212,8 @@ def test_numpy_reduction_and_relu_fast_paths_match_the_plain_calls(shape: Any, d
         # elsewhere the same sum in another order: equal up to rounding at the terms' size
         scale = np.sum(np.abs(np.where(finite, x, 0)), axis=-1, keepdims=True)
         assert (np.abs(got - want)[finite] <= 4 * np.finfo(dtype).eps * scale[finite]).all()
+        if dtype == np.float16:  # summed in float32 by NumPy: never the float16-rounding path
+            np.testing.assert_array_equal(got, want)
     assert bk.max_last(x).shape == got.shape == (*shape[:-1], 1)
     big = rng.standard_normal((4, 128)).astype(dtype)
     big[0, :5] = _SPECIAL
@@ -219,3 +221,31 @@ def test_numpy_reduction_and_relu_fast_paths_match_the_plain_calls(shape: Any, d
         out = bk.positive_part(arr)
         np.testing.assert_array_equal(out, np.maximum(arr, 0.0))
         assert out.dtype == arr.dtype
+
+
+def test_float16_softmax_backward_does_not_overflow_in_a_partial_sum() -> None:
+    # the row sums of g and g * y mix signs: rounded to float16 term by term they overflow
+    x = mg.tensor(np.zeros((4, 3), np.float16))
+    mg.nnet.logsoftmax(x).backward(np.array([[40000, 40000, -40000]] * 4, np.float16))
+    assert np.isfinite(x.grad).all()
+
+
+def test_rules_called_with_the_stock_array_api_namespace_find_the_backend() -> None:
+    import array_api_compat.numpy as stock
+
+    from xgrad.ops import OPS
+
+    backends.load("numpy")
+    y = OPS["relu"]._impl(stock, np.array([[-1.0, 2.0]]))
+    np.testing.assert_array_equal(y, [[0.0, 2.0]])
+    g = OPS["maximum"].vjps[0](stock, np.ones(2), np.array([1.0, 0.0]), np.array([0.0, 1.0]))
+    np.testing.assert_array_equal(g, [1.0, 0.0])
+
+
+def test_indices_in_range_on_the_host_only() -> None:
+    bk = backends.load("numpy")
+    assert bk.indices_in_range(np.array([0, 2], np.int8), 3)
+    assert not bk.indices_in_range(np.array([0, -1], np.int64), 3)
+    assert not bk.indices_in_range(np.array([3], np.uint16), 3)
+    assert bk.indices_in_range(np.array([], np.int64), 0)
+    assert backends.load("array_api_strict").indices_in_range(xps.asarray([5]), 3) is None

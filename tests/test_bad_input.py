@@ -156,3 +156,36 @@ def test_geomspace_rejects_zero_and_sign_change(xb: Any) -> None:
         mg.geomspace(0, 10, 3)
     with pytest.raises(ValueError, match="sign"):
         mg.geomspace(-1, 10, 3)
+
+
+@pytest.mark.parametrize("labels", [[0, -1], [0, 3], [7, 1]])
+def test_class_labels_outside_the_classes(xb: Any, labels: list) -> None:
+    x = mg.tensor([[1.0, 2.0, 0.5], [0.0, -1.0, 3.0]])
+    if xb.name == "numpy":  # reading the labels is free on the host: a clear error
+        with pytest.raises(ValueError, match=r"class labels must lie in \[0, 3\)"):
+            mg.nnet.softmax_crossentropy(x, labels)
+        with pytest.raises(ValueError, match=r"class labels must lie in \[0, 3\)"):
+            mg.nnet.negative_log_likelihood(x, labels)
+        return
+    # on a device the check would synchronise: the row picks no class, its loss is its
+    # logsumexp and its gradient the softmax (the derivative of that loss)
+    labels_arr = xb.array(labels)
+    loss = mg.nnet.softmax_crossentropy(x, labels_arr)
+    loss.backward()
+    data = xb.host(x)
+    p = np.exp(data) / np.exp(data).sum(axis=1, keepdims=True)
+    lse = np.log(np.exp(data).sum(axis=1))
+    good = np.array([0 <= k < 3 for k in labels])
+    picked = np.array([data[i, k] if good[i] else 0.0 for i, k in enumerate(labels)])
+    np.testing.assert_allclose(xb.host(loss), np.mean(lse - picked), rtol=1e-12)
+    onehot = np.array([[float(good[i] and k == j) for j in range(3)] for i, k in enumerate(labels)])
+    np.testing.assert_allclose(xb.host(x.grad), (p - onehot) / 2, rtol=1e-12)
+
+
+def test_unsigned_class_labels(xb: Any) -> None:
+    x = mg.tensor([[1.0, 2.0, 0.5], [0.0, -1.0, 3.0]])
+    loss = mg.nnet.softmax_crossentropy(x, xb.array([2, 0], dtype=xb.xp.uint64))
+    loss.backward()
+    ref = mg.tensor([[1.0, 2.0, 0.5], [0.0, -1.0, 3.0]])
+    mg.nnet.softmax_crossentropy(ref, xb.array([2, 0])).backward()
+    np.testing.assert_allclose(xb.host(x.grad), xb.host(ref.grad), rtol=1e-15)

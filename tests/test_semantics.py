@@ -354,3 +354,12 @@ def test_bool_float_int_of_a_tensor(np_only: Any) -> None:
     assert int(mg.tensor(3)) == 3
     with pytest.raises(ValueError, match="ambiguous"):
         bool(mg.tensor([1.0, 2.0]))
+
+
+def test_where_takes_any_nonzero_condition_as_true(np_only: Any) -> None:
+    # NumPy's where treats 2 like True; the gradient passes once, not scaled by the value
+    a = mg.tensor([1.0, 2.0, 3.0])
+    b = mg.tensor([4.0, 5.0, 6.0])
+    mg.where(np.array([2, 0, -1]), a, b).backward()
+    np.testing.assert_array_equal(a.grad, [1.0, 0.0, 1.0])
+    np.testing.assert_array_equal(b.grad, [0.0, 1.0, 0.0])

@@ -106,7 +106,7 @@ def _needs(op: Any, names: Sequence[str], primals: Sequence[Any], y: Tensor) -> 
     for name in names:
         if name == "y":
             values.append(y)
-        elif name == "res":
+        elif name == "res" and op.residuals:
             values.append(None)  # residuals are recomputed from the (tangent-carrying) inputs
         elif name == "y_shape":
             values.append(tuple(y.shape))

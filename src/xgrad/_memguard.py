@@ -49,9 +49,13 @@ def guard(node: Any, bk: Any) -> None:
     saved = node.saved
     if GUARD.on and saved:
         op = node.op
-        if op.residuals:  # a residual is the node's own: no user code can reach it
+        if op.residuals:  # a fresh residual is the node's own: no user code can reach it
             res = op.nin + 1
-            saved = [v for code, v in zip(op.save, saved, strict=True) if code != res]
+            saved = [
+                v
+                for code, v in zip(op.save, saved, strict=True)
+                if code != res or getattr(v, "base", None) is not None
+            ]
         node.guards = bk.lock(saved)
 
 

@@ -96,7 +96,8 @@ def load(name: str | Backend) -> Backend:
         ) from None
     bk = getattr(module, cls_name)()
     _loaded[key] = bk
-    _namespace_to_backend[id(bk.xp)] = bk
+    for ns in (bk.xp, *bk.other_namespaces):
+        _namespace_to_backend[id(ns)] = bk
     for t in bk.array_types:
         _type_to_backend[t] = bk
     return bk

@@ -33,10 +33,14 @@ class Backend:
         that their inputs share one.
     has_readonly : bool
         Whether arrays can be made read-only (the memory guard uses this).
+    other_namespaces : tuple
+        Further namespaces (besides ``xp``) that rules may be called with and that mean this
+        backend (the stock ``array_api_compat.numpy`` where ``xp`` is a tuned copy of it).
     """
 
     name: str = ""
     xp: Any = None
+    other_namespaces: tuple = ()
     array_types: tuple[type, ...] = ()
     array_type: type = object
     multi_device: bool = False
@@ -151,6 +155,11 @@ class Backend:
     def masked(self, cond: Any, g: Any) -> Any:
         """``g`` where ``cond`` is true, 0 elsewhere (the workhorse of kink derivatives)."""
         return self.xp.where(cond, g, 0.0)
+
+    def indices_in_range(self, idx: Any, n: int) -> bool | None:
+        """Whether every integer in ``idx`` lies in ``[0, n)``; ``None`` where telling would
+        cost a device synchronisation (input checks that need values run only on the host)."""
+        return None
 
     def positive_part(self, x: Any) -> Any:
         """``max(x, 0)`` (NaN stays NaN), the backend's fastest exact way (ReLU's forward)."""

@@ -34,6 +34,9 @@ def _namespace() -> types.ModuleType:
 class NumpyBackend(Backend):
     name = "numpy"
     xp = _namespace()
+    #: rules called with the stock namespace (what ``array_namespace(ndarray)`` returns) find
+    #: this backend's hooks too
+    other_namespaces = (xp_numpy,)
     array_types = (np.ndarray, np.generic)
     array_type = np.ndarray
     multi_device = False
@@ -108,6 +111,13 @@ class NumpyBackend(Backend):
             return np.where(cond, g, out.dtype.type(0))
         return out
 
+    def indices_in_range(self, idx: Any, n: int) -> bool:
+        if not idx.size:
+            return True
+        if idx.dtype.kind == "i":  # viewed as unsigned, a negative index is a huge one
+            idx = idx.view(np.dtype(f"u{idx.dtype.itemsize}"))
+        return bool(idx.max() < n)
+
     def positive_part(self, x: Any) -> Any:
         # NumPy's maximum has a vectorised loop for two contiguous operands but not for an
         # array and a scalar (3x slower on random signs). A row of zeros broadcast along the
@@ -175,7 +185,12 @@ class NumpyBackend(Backend):
 
 
 def _few_columns(x: Any) -> bool:
-    return x.ndim == 2 and 2 <= x.shape[1] <= 32 and x.dtype.kind == "f"
+    # float32/float64 only: NumPy sums float16 in float32 along a contiguous axis, but rounds
+    # every partial sum to float16 along the first axis of the transposed copy
+    return x.ndim == 2 and 2 <= x.shape[1] <= 32 and x.dtype in _F32_F64
+
+
+_F32_F64 = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 #: id(array) -> [array, lock count, whether the guard made it read-only]

@@ -111,24 +111,29 @@ _act(
 
 # -- softmax cross-entropy ------------------------------------------------------------------------
 def _onehot(xp: Any, labels: Any, c: int, device: Any) -> Any:
-    return labels[:, None] == xp.arange(c, device=device)
+    return labels[:, None] == xp.arange(c, dtype=labels.dtype, device=device)
 
 
 def _sce(xp: Any, x: Any, labels: Any) -> tuple[Any, Any]:
-    # mean of log(sum(exp(shifted))) - shifted[label], with the softmax as the residual
-    n = x.shape[0]
-    shifted = x - max_last(xp, x)
-    e = xp.exp(shifted)
+    # the mean over rows of logsumexp(x) - x[label], each row's difference formed before the
+    # sum; the residual is the gradient for a seed of N, softmax - onehot. A label matching
+    # no class (possible only where labels are not checked, on a device) picks nothing: that
+    # row's loss is its logsumexp and its gradient the softmax, consistently.
+    n, c = x.shape
+    m = max_last(xp, x)
+    e = xp.exp(x - m)
     s = sum_last(xp, e)
-    picked = xp.take_along_axis(shifted, labels[:, None], axis=-1)
-    return xp.sum(xp.log(s) - picked) / n, e / s
+    onehot = _onehot(xp, labels, c, x.device)
+    picked = sum_last(xp, xp.where(onehot, x, 0.0))
+    return xp.sum(xp.log(s) + (m - picked)) / n, e / s - xp.astype(onehot, x.dtype)
 
 
 def _sce_vjp(xp: Any, g: Any, x: Any, labels: Any, res: Any) -> Any:
     n, c = x.shape
-    p = _softmax(xp, x, axis=-1) if res is None else res
-    onehot = _onehot(xp, labels, c, x.device)
-    return (p - xp.astype(onehot, p.dtype)) * (g / n)
+    if res is None:
+        onehot = _onehot(xp, labels, c, x.device)
+        res = _softmax(xp, x, axis=-1) - xp.astype(onehot, x.dtype)
+    return res * (g / n)
 
 
 register(

@@ -88,6 +88,11 @@ def _expand_dims(xp: Any, x: Any, axis: tuple[int, ...]) -> Any:
 
 
 # -- where ----------------------------------------------------------------------------------------
+def _truth(xp: Any, cond: Any) -> Any:
+    """``cond`` as booleans (NumPy's ``where`` takes any nonzero value as true)."""
+    return cond if xp.isdtype(cond.dtype, "bool") else cond != 0
+
+
 register(
     Op(
         "where",
@@ -95,8 +100,8 @@ register(
         lambda xp, cond, a, b: xp.where(cond, a, b),
         (
             None,
-            lambda xp, g, cond: masked(xp, cond, g),
-            lambda xp, g, cond: masked(xp, xp.logical_not(cond), g),
+            lambda xp, g, cond: masked(xp, _truth(xp, cond), g),
+            lambda xp, g, cond: masked(xp, xp.logical_not(_truth(xp, cond)), g),
         ),
         kind="shape",
         jvp="linear",
