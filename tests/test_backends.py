@@ -215,6 +215,14 @@ def test_numpy_reduction_and_relu_fast_paths_match_the_plain_calls(shape: Any, d
         if dtype == np.float16:  # summed in float32 by NumPy: never the float16-rounding path
             np.testing.assert_array_equal(got, want)
     assert bk.max_last(x).shape == got.shape == (*shape[:-1], 1)
+    if len(shape) == 2:  # a bias's gradient: the sum over the leading axis
+        with np.errstate(invalid="ignore"):
+            got, want = bk.sum_leading(x, 1), np.sum(x, axis=0)
+            finite = np.isfinite(want)
+            np.testing.assert_array_equal(got[~finite], want[~finite])
+            scale = np.sum(np.abs(np.where(finite, x, 0)), axis=0)
+            assert (np.abs(got - want)[finite] <= 4 * np.finfo(dtype).eps * scale[finite]).all()
+        assert got.shape == want.shape and got.dtype == want.dtype
     big = rng.standard_normal((4, 128)).astype(dtype)
     big[0, :5] = _SPECIAL
     for arr in (x, big):
@@ -249,3 +257,18 @@ def test_indices_in_range_on_the_host_only() -> None:
     assert not bk.indices_in_range(np.array([3], np.uint16), 3)
     assert bk.indices_in_range(np.array([], np.int64), 0)
     assert backends.load("array_api_strict").indices_in_range(xps.asarray([5]), 3) is None
+
+
+@pytest.mark.parametrize("layout", ["c", "f", "broadcast", "3d"])
+def test_numpy_sum_over_leading_axes_in_every_layout(layout: str) -> None:
+    bk = backends.load("numpy")
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal((6, 5, 4)) if layout == "3d" else rng.standard_normal((6, 5))
+    if layout == "f":
+        x = np.asfortranarray(x)
+    elif layout == "broadcast":
+        x = np.broadcast_to(x[:1], x.shape)
+    for lead in range(1, x.ndim):
+        np.testing.assert_allclose(
+            bk.sum_leading(x, lead), np.sum(x, axis=tuple(range(lead))), rtol=1e-14
+        )

@@ -19,6 +19,8 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from . import backends as _backends
+from ._nsbase import TensorNamespace
 from .errors import GraphConsumedError
 
 __all__ = ["Node", "backward", "clear_graph", "is_grad_enabled", "no_autodiff"]
@@ -225,7 +227,9 @@ def _unbroadcast(xp: Any, g: Any, shape: tuple) -> Any:
     gshape = g.shape
     lead = len(gshape) - len(shape)
     if lead > 0 and shape and gshape[lead:] == shape:  # leading axes only (a bias)
-        return xp.sum(g, axis=tuple(range(lead)))
+        if isinstance(xp, TensorNamespace):
+            return xp.sum(g, axis=tuple(range(lead)))
+        return _backends.of_namespace(xp).sum_leading(g, lead)
     if lead >= 0:
         axes = tuple(range(lead)) + tuple(
             lead + i for i, n in enumerate(shape) if n == 1 and gshape[lead + i] != 1

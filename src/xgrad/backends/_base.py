@@ -169,6 +169,10 @@ class Backend:
         """The maximum over the last axis, kept as an axis of length 1 (softmax's shift)."""
         return self.xp.max(x, axis=-1, keepdims=True)
 
+    def sum_leading(self, x: Any, lead: int) -> Any:
+        """The sum over the first ``lead`` axes (a bias's gradient from a batch's)."""
+        return self.xp.sum(x, axis=tuple(range(lead)))
+
     def sum_last(self, x: Any) -> Any:
         """The sum over the last axis, kept as an axis of length 1 (softmax's normaliser)."""
         return self.xp.sum(x, axis=-1, keepdims=True)

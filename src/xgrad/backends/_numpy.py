@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import types
 from typing import Any
 
@@ -139,6 +140,15 @@ class NumpyBackend(Backend):
         if _few_columns(x):
             return np.add.reduce(x.T.copy(), axis=0)[:, None]
         return np.sum(x, axis=-1, keepdims=True)
+
+    def sum_leading(self, x: Any, lead: int) -> Any:
+        # NumPy sums over a leading axis row by row; a matrix-vector product with ones (BLAS)
+        # is 2-10x faster and, accumulating in several lanes, no less accurate
+        if x.dtype in _F32_F64 and x.flags.c_contiguous and x.ndim > lead:
+            rest = x.shape[lead:]
+            rows = x.reshape(-1, math.prod(rest)) if x.ndim != 2 or lead != 1 else x
+            return (np.ones(rows.shape[0], dtype=x.dtype) @ rows).reshape(rest)
+        return np.add.reduce(x, axis=tuple(range(lead)))
 
     def owned(self, arr: Any) -> Any:
         if type(arr) is np.ndarray and arr.flags.writeable:

@@ -43,7 +43,9 @@ def softmax_crossentropy(x: Any, y_true: Any, *, constant: bool | None = None) -
     """The mean cross-entropy of ``softmax(x)`` against integer labels ``y_true``.
 
     ``x`` holds C class scores for each of N data, shape ``(N, C)``; its gradient is
-    ``(softmax(x) - onehot(y_true)) / N``.
+    ``(softmax(x) - onehot(y_true)) / N``. The labels must lie in ``[0, C)``: on NumPy
+    others raise ``ValueError``; on device backends (where checking would synchronise with
+    the device) a row whose label matches no class contributes its logsumexp alone.
 
     Examples
     --------
