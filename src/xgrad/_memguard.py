@@ -49,13 +49,10 @@ def guard(node: Any, bk: Any) -> None:
     saved = node.saved
     if GUARD.on and saved:
         op = node.op
-        if op.residuals:  # a fresh residual is the node's own: no user code can reach it
-            res = op.nin + 1
-            saved = [
-                v
-                for code, v in zip(op.save, saved, strict=True)
-                if code != res or getattr(v, "base", None) is not None
-            ]
+        k = op.res_slot
+        if k >= 0 and getattr(saved[k], "base", 0) is None:
+            # a fresh residual is the node's own: no user code can reach it
+            saved = saved[:k] + saved[k + 1 :]
         node.guards = bk.lock(saved)
 
 

@@ -81,6 +81,7 @@ class Op:
         "kind",
         "name",
         "nin",
+        "res_slot",
         "residuals",
         "rule_args",
         "rule_names",
@@ -123,6 +124,8 @@ class Op:
         self.jvp_args = _rule_needs(jvp, name) if callable(jvp) else ()
         self.rule_names = tuple(per_rule)
         self.save = tuple(self._code(n) for n in needed)
+        #: the position of the residual among the saved values (-1: none is saved)
+        self.res_slot = self.save.index(self.nin + 1) if self.nin + 1 in self.save else -1
         self.rule_args = tuple(tuple(needed.index(n) for n in names) for names in per_rule)
         # One saver per set of differentiable inputs (bit i: input i needs a gradient): the
         # node keeps only what the rules that will actually run need; other slots hold None.
