@@ -4,6 +4,10 @@ A benchmark module is any ``benchmarks/*.py`` (not starting with ``_``, not this
 defines ``main(quick: bool) -> list[dict]``; the dicts are the results that
 ``_harness.format_results`` turns into tables.
 
+Each module runs in a fresh Python process (its own command line, ``--json`` to a temporary
+file), as if run alone: what one module imports and leaves on the heap (PyTorch, large
+graphs, thousands of raw samples) does not slow down the next one's contenders unevenly.
+
 Usage::
 
     python benchmarks/run.py              # full run (a few minutes)
@@ -14,9 +18,11 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import importlib
-import inspect
+import json
+import re
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,30 +32,40 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from _harness import format_results, machine_info, write_json
 
+_MAIN = re.compile(r"^def main\(quick: bool", re.MULTILINE)
+
 
 def discover() -> list[str]:
-    """Names of the benchmark modules: ``benchmarks/*.py`` that define ``main``."""
+    """Names of the benchmark modules: ``benchmarks/*.py`` that define ``main(quick, ...)``
+    (found in the source: importing them here would load their dependencies for nothing)."""
     names = []
     for path in sorted(HERE.glob("*.py")):
         if path.name.startswith("_") or path.stem == "run":
             continue
-        module = importlib.import_module(path.stem)
-        if callable(getattr(module, "main", None)):
+        if _MAIN.search(path.read_text(encoding="utf-8")):
             names.append(path.stem)
     return names
 
 
+def run_module(name: str, quick: bool) -> list[dict[str, Any]]:
+    """Run one module in a fresh interpreter and return its results."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / f"{name}.json"
+        cmd = [sys.executable, str(HERE / f"{name}.py"), "--json", str(out)]
+        if quick:
+            cmd.append("--quick")
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)  # progress: on stderr
+        return json.loads(out.read_text(encoding="utf-8"))["results"]
+
+
 def run_all(quick: bool, only: Sequence[str] | None = None) -> list[dict[str, Any]]:
-    """Run each discovered module's ``main(quick)`` and return all results in order."""
+    """Run each discovered module, each in its own process, and return all results in order."""
     results: list[dict[str, Any]] = []
     for name in discover():
         if only and name not in only:
             continue
-        main = importlib.import_module(name).main
-        if "quick" not in inspect.signature(main).parameters:
-            raise TypeError(f"benchmarks/{name}.py: main() must accept `quick`")
         t0 = time.perf_counter()
-        module_results = main(quick=quick)
+        module_results = run_module(name, quick)
         print(f"{name}: {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
         for r in module_results:
             r.setdefault("module", name)
