@@ -259,11 +259,12 @@ def test_indices_in_range_on_the_host_only() -> None:
     assert backends.load("array_api_strict").indices_in_range(xps.asarray([5]), 3) is None
 
 
-@pytest.mark.parametrize("layout", ["c", "f", "broadcast", "3d"])
+@pytest.mark.parametrize("layout", ["c", "f", "broadcast", "3d", "empty", "empty rows"])
 def test_numpy_sum_over_leading_axes_in_every_layout(layout: str) -> None:
     bk = backends.load("numpy")
     rng = np.random.default_rng(7)
-    x = rng.standard_normal((6, 5, 4)) if layout == "3d" else rng.standard_normal((6, 5))
+    shape = {"3d": (6, 5, 4), "empty": (4, 0, 3), "empty rows": (0, 5, 3)}.get(layout, (6, 5))
+    x = rng.standard_normal(shape)
     if layout == "f":
         x = np.asfortranarray(x)
     elif layout == "broadcast":

@@ -146,7 +146,7 @@ class NumpyBackend(Backend):
         # is 2-10x faster and, accumulating in several lanes, no less accurate
         if x.dtype in _F32_F64 and x.flags.c_contiguous and x.ndim > lead:
             rest = x.shape[lead:]
-            rows = x.reshape(-1, math.prod(rest)) if x.ndim != 2 or lead != 1 else x
+            rows = x if x.ndim == 2 else x.reshape(math.prod(x.shape[:lead]), math.prod(rest))
             return (np.ones(rows.shape[0], dtype=x.dtype) @ rows).reshape(rest)
         return np.add.reduce(x, axis=tuple(range(lead)))
 
