@@ -148,3 +148,39 @@ def test_tutorial_programs_match_mygrad(shape: tuple) -> None:
         out.append((np.asarray(fx.data), np.asarray(x.grad)))
     np.testing.assert_allclose(out[0][0], out[1][0], rtol=1e-12)
     np.testing.assert_allclose(out[0][1], out[1][1], rtol=1e-10)
+
+
+# -- network pieces: the NumPy fast paths (short rows, long rows, bias sums) against MyGrad ------
+@settings(max_examples=40, deadline=None)
+@given(
+    n=st.integers(1, 40),
+    c=st.sampled_from([2, 3, 10, 32, 33, 70]),
+    hidden=st.sampled_from([1, 5, 64, 100]),
+    f32=st.booleans(),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_a_network_step_matches_mygrad(n: int, c: int, hidden: int, f32: bool, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    dtype = np.float32 if f32 else np.float64
+    data = {
+        "x": rng.standard_normal((n, 7)).astype(dtype),
+        "w1": rng.standard_normal((7, hidden)).astype(dtype),
+        "b1": rng.standard_normal(hidden).astype(dtype),
+        "w2": rng.standard_normal((hidden, c)).astype(dtype),
+        "b2": rng.standard_normal(c).astype(dtype),
+    }
+    labels = rng.integers(0, c, n)
+    results = []
+    for mg in (xgrad, mygrad):
+        p = {k: mg.tensor(v) for k, v in data.items() if k != "x"}
+        h = mg.nnet.relu(data["x"] @ p["w1"] + p["b1"])
+        scores = h @ p["w2"] + p["b2"]
+        soft = mg.nnet.softmax(scores)
+        logsoft = mg.nnet.logsoftmax(scores)
+        loss = mg.nnet.softmax_crossentropy(scores, labels) + mg.mean(soft * logsoft)
+        loss.backward()
+        results.append([loss.data, soft.data, logsoft.data, *(p[k].grad for k in sorted(p))])
+    tol = {"rtol": 2e-4, "atol": 1e-5} if f32 else {"rtol": 1e-9, "atol": 1e-12}
+    for ours, theirs in zip(*results, strict=True):
+        assert ours.dtype == theirs.dtype
+        np.testing.assert_allclose(ours, theirs, **tol)
