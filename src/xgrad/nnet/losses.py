@@ -29,8 +29,8 @@ def _labels(x: Any, y_true: Any) -> Any:
             f"and {tuple(y_true.shape)}"
         )
     # Labels outside [0, C) match no class. Where reading values is free (NumPy) that is an
-    # error; on a device it would cost a synchronisation, so such a row contributes only its
-    # log-normaliser there (its loss and gradient agree).
+    # error; on a device it would cost a synchronisation, so there such a row contributes
+    # its logsumexp alone, with the softmax as its gradient (loss and gradient agree).
     if bk.indices_in_range(y_true, shape[1]) is False:
         raise ValueError(
             f"class labels must lie in [0, {shape[1]}) for scores with {shape[1]} classes; "
