@@ -32,7 +32,9 @@ def run_once(module: str, benchmark: str, quick: bool) -> list[dict]:
         cmd = [sys.executable, str(HERE / f"{module}.py"), "--only", benchmark, "--json", str(out)]
         if quick:
             cmd.append("--quick")
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if done.returncode:
+            sys.exit(f"{' '.join(cmd[1:])} failed:\n{done.stderr}")
         payload = json.loads(out.read_text(encoding="utf-8"))
     return [t for r in payload["results"] for case in r["cases"] for t in case["targets"]]
 
@@ -47,6 +49,8 @@ def repeat_main() -> None:
     seen: dict[tuple[str, str, float], list[float]] = {}
     for i in range(args.runs):
         targets = run_once(args.module, args.benchmark, args.quick)
+        if not targets:
+            sys.exit(f"{args.module} {args.benchmark}: this benchmark has no targets to repeat")
         line = []
         for t in targets:
             key = (t["case"], t["what"], t["limit"])

@@ -180,6 +180,10 @@ def test_class_labels_outside_the_classes(xb: Any, labels: list) -> None:
     np.testing.assert_allclose(xb.host(loss), np.mean(lse - picked), rtol=1e-12)
     onehot = np.array([[float(good[i] and k == j) for j in range(3)] for i, k in enumerate(labels)])
     np.testing.assert_allclose(xb.host(x.grad), (p - onehot) / 2, rtol=1e-12)
+    # the log-likelihood loss picks through the same mask: nothing for such a row
+    x = mg.tensor(data)
+    mg.nnet.negative_log_likelihood(x, labels_arr).backward()
+    np.testing.assert_allclose(xb.host(x.grad), -onehot / 2, rtol=1e-12)
 
 
 def test_unsigned_class_labels(xb: Any) -> None:
@@ -189,3 +193,38 @@ def test_unsigned_class_labels(xb: Any) -> None:
     ref = mg.tensor([[1.0, 2.0, 0.5], [0.0, -1.0, 3.0]])
     mg.nnet.softmax_crossentropy(ref, xb.array([2, 0])).backward()
     np.testing.assert_allclose(xb.host(x.grad), xb.host(ref.grad), rtol=1e-15)
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int16"])
+def test_narrow_label_dtypes_with_more_classes_than_they_count(xb: Any, dtype: str) -> None:
+    # uint8 labels and 300 classes: the one-hot comparison must not wrap round at 256
+    rng = np.random.default_rng(3)
+    scores = rng.standard_normal((3, 300))
+    labels = [0, 7, 100]
+    got = mg.tensor(scores)
+    loss = mg.nnet.softmax_crossentropy(got, xb.array(labels, dtype=getattr(xb.xp, dtype)))
+    loss.backward()
+    ref = mg.tensor(scores)
+    ref_loss = mg.nnet.softmax_crossentropy(ref, xb.array(labels))
+    ref_loss.backward()
+    np.testing.assert_allclose(xb.host(loss), xb.host(ref_loss), rtol=1e-14)
+    np.testing.assert_allclose(xb.host(got.grad), xb.host(ref.grad), rtol=1e-14)
+
+
+def test_big_endian_labels(np_only: Any) -> None:
+    x = mg.tensor([[1.0, 2.0, 0.5], [0.0, -1.0, 3.0]])
+    for dtype in (">i8", ">i4", "<i2", ">u4"):
+        loss = mg.nnet.softmax_crossentropy(x, np.array([0, 2], dtype=dtype))
+        np.testing.assert_allclose(
+            loss.item(), mg.nnet.softmax_crossentropy(x, [0, 2]).item(), rtol=1e-15
+        )
+    with pytest.raises(ValueError, match="class labels must lie"):
+        mg.nnet.softmax_crossentropy(x, np.array([0, -1], dtype=">i8"))
+
+
+def test_integer_scores_give_a_float64_loss(np_only: Any) -> None:
+    scores = np.array([[127, -128, 0], [5, 5, 5]], dtype=np.int8)  # x - max would wrap in int8
+    loss = mg.nnet.softmax_crossentropy(scores, [1, 0])
+    ref = mg.nnet.softmax_crossentropy(scores.astype(np.float64), [1, 0])
+    assert loss.dtype == np.float64 and loss.constant
+    np.testing.assert_allclose(loss.item(), ref.item(), rtol=1e-15)

@@ -116,7 +116,7 @@ class NumpyBackend(Backend):
         if not idx.size:
             return True
         if idx.dtype.kind == "i":  # viewed as unsigned, a negative index is a huge one
-            idx = idx.view(np.dtype(f"u{idx.dtype.itemsize}"))
+            idx = idx.view(idx.dtype.str.replace("i", "u"))  # keeps the byte order
         return bool(idx.max() < n)
 
     def positive_part(self, x: Any) -> Any:

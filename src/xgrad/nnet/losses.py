@@ -8,6 +8,7 @@ from .. import backends as _backends
 from .._tensor import Tensor
 from ..ops import FUNCTIONS, OPS
 from ..ops._public import as_tensor_input, run
+from ..ops.nnet import _onehot
 
 __all__ = ["negative_log_likelihood", "softmax_crossentropy"]
 
@@ -71,10 +72,12 @@ def negative_log_likelihood(
     ``weights`` one factor per class, default 1), as MyGrad defines it."""
     x = as_tensor_input(x)
     labels = _labels(x, y_true)
-    n = x.shape[0]
-    picked = FUNCTIONS["take_along_axis"](x, FUNCTIONS["reshape"](Tensor(labels), (n, 1)).data, 1)
-    if weights is None:
-        return FUNCTIONS["negative"](FUNCTIONS["mean"](picked), constant=constant)
-    w = FUNCTIONS["take"](weights, labels)
-    weighted = FUNCTIONS["multiply"](FUNCTIONS["reshape"](picked, (n,)), w)
-    return FUNCTIONS["negative"](FUNCTIONS["mean"](weighted), constant=constant)
+    bk = x._backend
+    # picked through a one-hot mask, as in softmax_crossentropy: a label matching no class
+    # (unchecked, on a device) picks nothing, in the loss and the gradient alike
+    onehot = _onehot(bk.xp, labels, x.shape[1], bk.device_of(labels))
+    picked = FUNCTIONS["sum"](FUNCTIONS["where"](onehot, x, 0.0), axis=1)
+    if weights is not None:
+        w = FUNCTIONS["sum"](FUNCTIONS["where"](onehot, weights, 0.0), axis=1)
+        picked = FUNCTIONS["multiply"](picked, w)
+    return FUNCTIONS["negative"](FUNCTIONS["mean"](picked), constant=constant)

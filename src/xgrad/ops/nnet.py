@@ -111,6 +111,10 @@ _act(
 
 # -- softmax cross-entropy ------------------------------------------------------------------------
 def _onehot(xp: Any, labels: Any, c: int, device: Any) -> Any:
+    # compare in the labels' own dtype (array_api_strict does not mix uint64 with int64)
+    # unless it cannot count up to c (uint8 labels, 300 classes)
+    if xp.iinfo(labels.dtype).max < c - 1:
+        labels = xp.astype(labels, xp.int64)
     return labels[:, None] == xp.arange(c, dtype=labels.dtype, device=device)
 
 
@@ -120,6 +124,8 @@ def _sce(xp: Any, x: Any, labels: Any) -> tuple[Any, Any]:
     # no class (possible only where labels are not checked, on a device) picks nothing: that
     # row's loss is its logsumexp and its gradient the softmax, consistently.
     n, c = x.shape
+    if not xp.isdtype(x.dtype, "real floating"):  # integer scores (a constant): in float64
+        x = xp.astype(x, xp.float64)
     m = max_last(xp, x)
     e = xp.exp(x - m)
     s = sum_last(xp, e)
