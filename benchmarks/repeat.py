@@ -15,28 +15,18 @@ many runs met the target.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run import run_module
 
 
 def run_once(module: str, benchmark: str, quick: bool) -> list[dict]:
     """The targets of one run of ``module --only benchmark`` in a fresh interpreter."""
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "result.json"
-        cmd = [sys.executable, str(HERE / f"{module}.py"), "--only", benchmark, "--json", str(out)]
-        if quick:
-            cmd.append("--quick")
-        done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        if done.returncode:
-            sys.exit(f"{' '.join(cmd[1:])} failed:\n{done.stderr}")
-        payload = json.loads(out.read_text(encoding="utf-8"))
-    return [t for r in payload["results"] for case in r["cases"] for t in case["targets"]]
+    results = run_module(module, quick, only=(benchmark,), quiet=True)
+    return [t for r in results for case in r["cases"] for t in case["targets"]]
 
 
 def repeat_main() -> None:

@@ -47,14 +47,22 @@ def discover() -> list[str]:
     return names
 
 
-def run_module(name: str, quick: bool) -> list[dict[str, Any]]:
-    """Run one module in a fresh interpreter and return its results."""
+def run_module(
+    name: str, quick: bool, only: Sequence[str] = (), quiet: bool = False
+) -> list[dict[str, Any]]:
+    """Run one module (its benchmarks ``only``, default all) in a fresh interpreter and return
+    its results. Progress goes to stderr, or nowhere if ``quiet`` (then shown on failure)."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / f"{name}.json"
         cmd = [sys.executable, str(HERE / f"{name}.py"), "--json", str(out)]
+        if only:
+            cmd += ["--only", *only]
         if quick:
             cmd.append("--quick")
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)  # progress: on stderr
+        err = subprocess.PIPE if quiet else None
+        done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=err, text=True)
+        if done.returncode:
+            sys.exit(f"{' '.join(cmd[1:])} failed" + (f":\n{done.stderr}" if quiet else ""))
         return json.loads(out.read_text(encoding="utf-8"))["results"]
 
 
