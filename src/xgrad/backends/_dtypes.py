@@ -7,21 +7,32 @@ from typing import Any
 import numpy as np
 
 _NUMERIC = ("bool", "integral", "real floating")
+#: array-API dtype kinds as NumPy's one-letter ``dtype.kind`` codes
+_KIND_CODES = {
+    "bool": "b",
+    "integral": "iu",
+    "real floating": "f",
+    _NUMERIC: "biuf",
+}
+
+
+def dtype_is(xp: Any, dtype: Any, kind: str | tuple[str, ...]) -> bool:
+    """``xp.isdtype(dtype, kind)``, through NumPy's ``dtype.kind`` letter where the dtype has
+    one (NumPy and CuPy dtypes: ten times cheaper, which counts in ops' hot paths)."""
+    code = getattr(dtype, "kind", None)
+    if code is not None:
+        return code in _KIND_CODES[kind]
+    try:
+        return bool(xp.isdtype(dtype, kind))
+    except (TypeError, ValueError):  # object, string and time dtypes
+        return False
 
 
 def check_array_dtype(xp: Any, arr: Any, where: str) -> None:
     """Raise ``TypeError`` (prefixed with ``where``) unless ``arr`` holds booleans, integers
     or real floats; works for the dtypes of every array-API namespace."""
     dtype = arr.dtype
-    kind = getattr(dtype, "kind", None)  # NumPy and CuPy dtypes: the cheap test
-    if kind is not None:
-        ok = kind in "biuf"
-    else:
-        try:
-            ok = xp.isdtype(dtype, _NUMERIC)
-        except (TypeError, ValueError):  # object, string and time dtypes
-            ok = False
-    if ok:
+    if dtype_is(xp, dtype, _NUMERIC):
         return
     try:
         check_dtype_supported(dtype)

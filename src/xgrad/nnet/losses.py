@@ -6,6 +6,7 @@ from typing import Any
 
 from .. import backends as _backends
 from .._tensor import Tensor
+from ..backends._dtypes import dtype_is
 from ..ops import FUNCTIONS, OPS
 from ..ops._public import as_tensor_input, run
 from ..ops.nnet import _onehot
@@ -20,8 +21,7 @@ def _labels(x: Any, y_true: Any) -> Any:
     bk = x._backend if isinstance(x, Tensor) else _backends.backend_of(x)
     if not isinstance(y_true, bk.array_types):
         y_true = bk.asarray(y_true, device=bk.device_of(x.data if isinstance(x, Tensor) else x))
-    kind = getattr(y_true.dtype, "kind", None)  # NumPy and CuPy dtypes: the cheap test
-    if not (kind in ("i", "u") if kind is not None else bk.xp.isdtype(y_true.dtype, "integral")):
+    if not dtype_is(bk.xp, y_true.dtype, "integral"):
         raise TypeError(f"y_true must hold integer class labels, got dtype {y_true.dtype}")
     shape = tuple(x.shape)
     if len(shape) != 2 or tuple(y_true.shape) != (shape[0],):

@@ -6,8 +6,9 @@ from typing import Any
 
 from .. import backends as _backends
 from .._nsbase import TensorNamespace
+from ..backends._dtypes import dtype_is
 
-__all__ = ["masked", "max_last", "positive_part", "sum_last"]
+__all__ = ["masked", "max_keepdims", "positive_part", "sum_keepdims", "truth"]
 
 
 def masked(xp: Any, cond: Any, g: Any) -> Any:
@@ -25,15 +26,23 @@ def positive_part(xp: Any, x: Any) -> Any:
     return _backends.of_namespace(xp).positive_part(x)
 
 
-def max_last(xp: Any, x: Any) -> Any:
-    """``xp.max(x, axis=-1, keepdims=True)``, the backend's fastest way."""
-    if isinstance(xp, TensorNamespace):
-        return xp.max(x, axis=-1, keepdims=True)
-    return _backends.of_namespace(xp).max_last(x)
+def max_keepdims(xp: Any, x: Any, axis: int = -1) -> Any:
+    """``xp.max(x, axis=axis, keepdims=True)``, the backend's fastest way for the last axis."""
+    if axis in (-1, x.ndim - 1) and not isinstance(xp, TensorNamespace):
+        return _backends.of_namespace(xp).max_last(x)
+    return xp.max(x, axis=axis, keepdims=True)
 
 
-def sum_last(xp: Any, x: Any) -> Any:
-    """``xp.sum(x, axis=-1, keepdims=True)``, the backend's fastest way."""
-    if isinstance(xp, TensorNamespace):
-        return xp.sum(x, axis=-1, keepdims=True)
-    return _backends.of_namespace(xp).sum_last(x)
+def sum_keepdims(xp: Any, x: Any, axis: int = -1) -> Any:
+    """``xp.sum(x, axis=axis, keepdims=True)``, the backend's fastest way for the last axis."""
+    if axis in (-1, x.ndim - 1) and not isinstance(xp, TensorNamespace):
+        return _backends.of_namespace(xp).sum_last(x)
+    return xp.sum(x, axis=axis, keepdims=True)
+
+
+def truth(xp: Any, a: Any) -> Any:
+    """NumPy's truth value of numbers (nonzero is true) as booleans, which is all the array
+    API takes for conditions and logical functions."""
+    if isinstance(a, (bool, int, float)):
+        return bool(a)
+    return a if dtype_is(xp, a.dtype, "bool") else a != 0

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..backends._dtypes import dtype_is
 from ._core import Op, register
-from ._util import masked, max_last, positive_part, sum_last
+from ._util import masked, max_keepdims, positive_part, sum_keepdims
 
 __all__ = ["SELU_ALPHA", "SELU_SCALE"]
 
@@ -45,35 +46,23 @@ def _sigmoid(xp: Any, x: Any) -> Any:
 _act("sigmoid", _sigmoid, lambda xp, g, y: g * (y * (1 - y)), "1 / (1 + exp(-x))")
 
 
-def _amax(xp: Any, x: Any, axis: int) -> Any:
-    if axis in (-1, x.ndim - 1):
-        return max_last(xp, x)
-    return xp.max(x, axis=axis, keepdims=True)
-
-
-def _asum(xp: Any, x: Any, axis: int) -> Any:
-    if axis in (-1, x.ndim - 1):
-        return sum_last(xp, x)
-    return xp.sum(x, axis=axis, keepdims=True)
-
-
 def _softmax(xp: Any, x: Any, *, axis: int) -> Any:
-    e = xp.exp(x - _amax(xp, x, axis))
-    return e / _asum(xp, e, axis)
+    e = xp.exp(x - max_keepdims(xp, x, axis))
+    return e / sum_keepdims(xp, e, axis)
 
 
 def _softmax_vjp(xp: Any, g: Any, y: Any, *, axis: int) -> Any:
     gy = g * y
-    return gy - y * _asum(xp, gy, axis)
+    return gy - y * sum_keepdims(xp, gy, axis)
 
 
 def _logsoftmax(xp: Any, x: Any, *, axis: int) -> Any:
-    shifted = x - _amax(xp, x, axis)
-    return shifted - xp.log(_asum(xp, xp.exp(shifted), axis))
+    shifted = x - max_keepdims(xp, x, axis)
+    return shifted - xp.log(sum_keepdims(xp, xp.exp(shifted), axis))
 
 
 def _logsoftmax_vjp(xp: Any, g: Any, y: Any, *, axis: int) -> Any:
-    return g - xp.exp(y) * _asum(xp, g, axis)
+    return g - xp.exp(y) * sum_keepdims(xp, g, axis)
 
 
 def _softmax_jvp(xp: Any, t: tuple, y: Any, *, axis: int) -> Any:
@@ -112,8 +101,8 @@ _act(
 # -- softmax cross-entropy ------------------------------------------------------------------------
 def _onehot(xp: Any, labels: Any, c: int, device: Any) -> Any:
     # compare in the labels' own dtype (array_api_strict does not mix uint64 with int64)
-    # unless it cannot count up to c (uint8 labels, 300 classes)
-    if xp.iinfo(labels.dtype).max < c - 1:
+    # unless it cannot count up to c (uint8 labels, 300 classes; every integer counts to 127)
+    if c > 128 and xp.iinfo(labels.dtype).max < c - 1:
         labels = xp.astype(labels, xp.int64)
     return labels[:, None] == xp.arange(c, dtype=labels.dtype, device=device)
 
@@ -124,13 +113,13 @@ def _sce(xp: Any, x: Any, labels: Any) -> tuple[Any, Any]:
     # no class (possible only where labels are not checked, on a device) picks nothing: that
     # row's loss is its logsumexp and its gradient the softmax, consistently.
     n, c = x.shape
-    if not xp.isdtype(x.dtype, "real floating"):  # integer scores (a constant): in float64
+    if not dtype_is(xp, x.dtype, "real floating"):  # integer scores (a constant): float64
         x = xp.astype(x, xp.float64)
-    m = max_last(xp, x)
+    m = max_keepdims(xp, x)
     e = xp.exp(x - m)
-    s = sum_last(xp, e)
+    s = sum_keepdims(xp, e)
     onehot = _onehot(xp, labels, c, x.device)
-    picked = sum_last(xp, xp.where(onehot, x, 0.0))
+    picked = sum_keepdims(xp, xp.where(onehot, x, 0.0))
     return xp.sum(xp.log(s) + (m - picked)) / n, e / s - xp.astype(onehot, x.dtype)
 
 

@@ -22,6 +22,7 @@ from .. import backends as _backends
 from .._tensor import Tensor
 from ..errors import NonDifferentiableError
 from ._core import coerce
+from ._util import truth
 
 __all__ = ["NONDIFF", "NonDiff", "call_nondiff"]
 
@@ -182,16 +183,9 @@ def _all(xp: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     return xp.all(x, axis=axis, keepdims=keepdims)
 
 
-def _truth(xp: Any, a: Any) -> Any:
-    """NumPy's truth value of numbers for logical functions (the array API takes only bools)."""
-    if isinstance(a, (bool, int, float)):
-        return bool(a)
-    return a if xp.isdtype(a.dtype, "bool") else a != 0
-
-
 def _logical(name: str) -> Callable[..., Any]:
     def impl(xp: Any, *args: Any) -> Any:
-        return getattr(xp, name)(*(_truth(xp, a) for a in args))
+        return getattr(xp, name)(*(truth(xp, a) for a in args))
 
     return impl
 

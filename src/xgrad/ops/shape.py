@@ -10,7 +10,7 @@ import functools
 from typing import Any
 
 from ._core import Op, register
-from ._util import masked
+from ._util import masked, truth
 
 
 def _shape_op(name: str, impl: Any, vjp: Any, *aliases: str, doc: str = "") -> Op:
@@ -88,11 +88,6 @@ def _expand_dims(xp: Any, x: Any, axis: tuple[int, ...]) -> Any:
 
 
 # -- where ----------------------------------------------------------------------------------------
-def _truth(xp: Any, cond: Any) -> Any:
-    """``cond`` as booleans (NumPy's ``where`` takes any nonzero value as true)."""
-    return cond if xp.isdtype(cond.dtype, "bool") else cond != 0
-
-
 register(
     Op(
         "where",
@@ -100,8 +95,8 @@ register(
         lambda xp, cond, a, b: xp.where(cond, a, b),
         (
             None,
-            lambda xp, g, cond: masked(xp, _truth(xp, cond), g),
-            lambda xp, g, cond: masked(xp, xp.logical_not(_truth(xp, cond)), g),
+            lambda xp, g, cond: masked(xp, truth(xp, cond), g),
+            lambda xp, g, cond: masked(xp, xp.logical_not(truth(xp, cond)), g),
         ),
         kind="shape",
         jvp="linear",

@@ -96,12 +96,12 @@ def _expand_reduced(xp: Any, v: Any, shape: tuple, axis: tuple | None, keepdims:
     return xp.reshape(v, tuple(1 if i in axis else n for i, n in enumerate(shape)))
 
 
-def _add(a: Any, b: Any) -> Any:
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return a + b
+def _product_rule(f: Callable[[Any, Any], Any], t: tuple, a: Any, b: Any) -> Any:
+    """The JVP of a bilinear ``f(a, b)``: ``f(ta, b) + f(a, tb)``, skipping absent tangents."""
+    ta, tb = t
+    if ta is None:
+        return None if tb is None else f(a, tb)
+    return f(ta, b) if tb is None else f(ta, b) + f(a, tb)
 
 
 def _inverse_perm(perm: Sequence[int]) -> tuple[int, ...]:

@@ -12,7 +12,7 @@ from typing import Any
 from ..._tensor import Tensor
 from .._core import OPS, Op, apply2, register
 from .._public import as_tensor_input, norm_axis, run, ufunc_call
-from ._helpers import _add, _composite, _fn, _index, _no_numpy_arg, _public
+from ._helpers import _composite, _fn, _index, _no_numpy_arg, _product_rule, _public
 from ._tables import LINALG, PUBLIC
 
 
@@ -42,8 +42,7 @@ def _matmul_b(xp: Any, g: Any, a: Any, b_shape: tuple) -> Any:
 
 
 def _matmul_jvp(xp: Any, t: Any, a: Any, b: Any) -> Any:
-    ta, tb = t
-    return _add(None if ta is None else xp.matmul(ta, b), None if tb is None else xp.matmul(a, tb))
+    return _product_rule(xp.matmul, t, a, b)
 
 
 def _matmul(xp: Any, a: Any, b: Any) -> Any:
@@ -90,11 +89,7 @@ def _tensordot_b(xp: Any, g: Any, a: Any, b_shape: tuple, *, axes: tuple) -> Any
 
 
 def _tensordot_jvp(xp: Any, t: Any, a: Any, b: Any, *, axes: tuple) -> Any:
-    ta, tb = t
-    return _add(
-        None if ta is None else xp.tensordot(ta, b, axes=axes),
-        None if tb is None else xp.tensordot(a, tb, axes=axes),
-    )
+    return _product_rule(lambda u, v: xp.tensordot(u, v, axes=axes), t, a, b)
 
 
 register(
@@ -111,11 +106,7 @@ register(
 
 
 def _vecdot_jvp(xp: Any, t: Any, x1: Any, x2: Any, *, axis: int) -> Any:
-    t1, t2 = t
-    return _add(
-        None if t1 is None else xp.vecdot(t1, x2, axis=axis),
-        None if t2 is None else xp.vecdot(x1, t2, axis=axis),
-    )
+    return _product_rule(lambda u, v: xp.vecdot(u, v, axis=axis), t, x1, x2)
 
 
 register(
