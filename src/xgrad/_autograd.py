@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import _engine
-from ._engine import STATE, Node, _unbroadcast
+from ._engine import STATE, Node
 
 __all__ = ["PRIVATE", "connected", "gradients", "sources"]
 
@@ -142,7 +142,7 @@ def gradients(
                     gi = _engine._rule_call(op.vjps[i], xp, g, op.rule_args[i], saved, n.params)
                     if gi is None:
                         continue
-                    gi = _fit(gi, p, create_graph)
+                    gi = _engine.fit_gradient(gi, p, create_graph)
                     pk = id(p)
                     acc = grads.get(pk)
                     if acc is not None:
@@ -161,24 +161,3 @@ def gradients(
         for n, g in kept:
             n._grad = g
     return [grads.get(id(t)) for t in targets]
-
-
-def _fit(gi: Any, p: Node, create_graph: bool) -> Any:
-    """Shape, dtype and type of one contribution, as the engine's backward does them."""
-    pbk = p.backend
-    if create_graph:
-        if not hasattr(gi, "_node"):
-            gi = _engine.make_tensor(pbk.xp.asarray(gi), pbk, None, True)
-        ns = _engine.tensor_namespace(pbk)
-        if gi.shape != p.shape:
-            gi = _unbroadcast(ns, gi, p.shape)
-        if gi.dtype != p.dtype:
-            gi = ns.astype(gi, p.dtype)
-        return gi
-    if gi.__class__ is not pbk.array_type:
-        gi = pbk.fix_result(gi)
-    if gi.shape != p.shape:
-        gi = _unbroadcast(pbk.xp, gi, p.shape)
-    if gi.dtype != p.dtype:
-        gi = pbk.xp.astype(gi, p.dtype)
-    return gi
