@@ -77,7 +77,7 @@ def test_only_what_a_rule_reads_is_locked() -> None:
     scores = mg.tensor(np.zeros((2, 3)))
     loss = mg.nnet.softmax_crossentropy(scores, np.array([0, 2]))
     saved = loss.creator.saved  # (scores, labels, softmax)
-    assert saved[0] is scores.data and not scores.data.flags.writeable
+    assert saved[0] is scores._data and not scores.data.flags.writeable
     assert saved[2].shape == (2, 3) and saved[2].flags.writeable
     (mg.sum(y) + loss).backward()
     assert x.flags.writeable and scores.data.flags.writeable

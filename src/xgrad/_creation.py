@@ -11,7 +11,15 @@ import math
 from typing import Any
 
 from . import backends as _backends
-from ._tensor import Tensor, check_constant, make_tensor, to_backend_array
+from ._tensor import (
+    Tensor,
+    _broadcast_shape,
+    check_constant,
+    check_ndmin,
+    make_tensor,
+    to_backend_array,
+)
+from .ops import FUNCTIONS
 
 __all__ = [
     "arange",
@@ -78,6 +86,8 @@ def tensor(
     >>> xg.tensor([1, 2, 3], dtype="float32")
     Tensor([1., 2., 3.], dtype=float32)
     """
+    if ndmin.__class__ is not int:
+        ndmin = check_ndmin(ndmin)
     if (
         isinstance(arr_like, Tensor)
         and copy is False
@@ -338,23 +348,97 @@ def full(
 ) -> Tensor:
     """A tensor filled with ``fill_value``.
 
+    An array or tensor ``fill_value`` is broadcast to ``shape``, as in NumPy; the result
+    lives on the fill tensor's backend and device (unless ``backend``/``device`` say
+    otherwise: an explicit transfer). A fill tensor that needs a gradient makes the result
+    differentiable with respect to it (as JAX's ``jnp.full``; the gradient is summed back to
+    the fill's shape, as for ``broadcast_to``), unless ``constant=True``. Otherwise the result
+    is a new tensor whose constant flag ``constant`` and the dtype decide, as for a scalar.
+
     Examples
     --------
     >>> import xgrad as xg
     >>> xg.full(2, 7.0)
     Tensor([7., 7.])
+    >>> w = xg.tensor([3.0, 4.0])
+    >>> y = xg.full((2, 2), w)
+    >>> y
+    Tensor([[3., 4.],
+            [3., 4.]])
+    >>> y.sum().backward()
+    >>> w.grad
+    array([2., 2.])
     """
+    if not _array_fill(fill_value):
+        return _make(
+            "full",
+            _shape(shape),
+            fill_value,
+            dtype=dtype,
+            constant=constant,
+            backend=backend,
+            device=device,
+        )
+    shp = _shape(shape)
     if isinstance(fill_value, Tensor):
-        fill_value = fill_value.item()
-    return _make(
-        "full",
-        _shape(shape),
-        fill_value,
-        dtype=dtype,
-        constant=constant,
-        backend=backend,
-        device=device,
-    )
+        if backend is not None or device is not None:
+            bk, dev = _backends.resolve(backend, device)
+            if bk is not fill_value._backend or dev != fill_value.device:
+                fill_value = fill_value.to_device(dev, backend=bk)  # asked for: explicit
+        bk = fill_value._backend
+        dt = bk.dtype(dtype) if dtype is not None else fill_value.dtype
+        return _filled(shp, fill_value, bk, dt, constant, "full")
+    data, bk = to_backend_array(fill_value, dtype=dtype, copy=None, backend=backend, device=device)
+    return _filled(shp, data, bk, data.dtype, constant, "full")
+
+
+def _array_fill(fill: Any) -> bool:
+    """Whether a fill value is array-like (broadcast) rather than one number."""
+    if isinstance(fill, (int, float, complex)):
+        return False
+    return isinstance(fill, (Tensor, list, tuple)) or _backends.backend_of(fill) is not None
+
+
+def _filled(shp: tuple, fill: Any, bk: Any, dt: Any, constant: bool | None, what: str) -> Tensor:
+    """``fill`` (a tensor or an array of ``bk``) broadcast to ``shp`` as a new tensor of dtype
+    ``dt``; differentiable with respect to a fill tensor that needs a gradient, unless
+    ``constant=True``."""
+    fshape = tuple(fill.shape)
+    if _broadcast_shape(fshape, shp) != shp:
+        raise ValueError(
+            f"{what}: a fill_value of shape {fshape} cannot be broadcast to the shape {shp}"
+        )
+    if isinstance(fill, Tensor):
+        if not fill._constant and constant is not True:
+            return FUNCTIONS["astype"](FUNCTIONS["broadcast_to"](fill, shp), dt, copy=True)
+        fill = fill._data
+    xp = bk.xp
+    out = xp.asarray(xp.broadcast_to(fill, shp), copy=True)
+    if out.dtype != dt:
+        out = xp.astype(out, dt)
+    if out.__class__ is not bk.array_type:
+        out = bk.fix_result(out)
+    return _wrap(out, bk, constant)
+
+
+def _fill_on(fill: Any, bk: Any, dev: Any) -> Any:
+    """An array-like fill value for a result on ``bk``/``dev``: a tensor or an array of that
+    backend and device as it is, host data (lists, NumPy arrays) converted; anything else
+    raises, since nothing moves between backends or devices implicitly."""
+    if isinstance(fill, Tensor):
+        src, fdev = fill._backend, fill.device
+    else:
+        src = _backends.backend_of(fill)
+        fdev = None if src is None else src.device_of(fill)
+        if src is not None and src.name == "numpy":
+            src = None  # host data
+    if src is not None and src is not bk:
+        raise _backends.mismatch_error(bk, src, "full_like", devices=(dev, fdev))
+    if src is not None and bk.multi_device and fdev != dev:
+        raise _backends.device_mismatch_error(bk, dev, fdev, "full_like")
+    if isinstance(fill, Tensor):
+        return fill
+    return make_tensor(to_backend_array(fill, copy=None, backend=bk, device=dev)[0], bk, None, True)
 
 
 def eye(
@@ -420,12 +504,16 @@ def _like(
     else:  # the same dtype, named for the other library
         dt = bk2.dtype(str(data.dtype).rsplit(".", 1)[-1])
     shp = tuple(data.shape) if shape is None else _shape(shape)
-    if name == "full_like":
-        out = bk2.create("full", shp, args[0], dtype=dt, device=dev)
-    else:
-        out = bk2.create(name[: -len("_like")], shp, dtype=dt, device=dev)
     if constant is None and not (isinstance(other, Tensor) and not other._constant):
         constant = True  # like a constant tensor or an array (MyGrad's rule)
+    if name == "full_like":
+        fill = args[0]
+        if not _array_fill(fill):
+            out = bk2.create("full", shp, fill, dtype=dt, device=dev)
+        else:
+            return _filled(shp, _fill_on(fill, bk2, dev), bk2, dt, constant, "full_like")
+    else:
+        out = bk2.create(name[: -len("_like")], shp, dtype=dt, device=dev)
     return _wrap(out, bk2, constant)
 
 
@@ -516,9 +604,9 @@ def full_like(
     backend: Any = None,
     device: Any = None,
 ) -> Tensor:
-    """``fill_value`` with the shape, dtype, backend and device of ``other``."""
-    if isinstance(fill_value, Tensor):
-        fill_value = fill_value.item()
+    """``fill_value`` with the shape, dtype, backend and device of ``other``; an array or
+    tensor ``fill_value`` is broadcast, and a fill tensor that needs a gradient gets one
+    unless the result is constant (see :func:`full` and :func:`zeros_like`)."""
     return _like(
         "full_like",
         other,

@@ -552,7 +552,7 @@ def _depend_on(g: Any, leaf: Node) -> Any:
     leave the previous order's value in ``x.grad``; tied to ``x`` this way, ``x`` gets 0.
     """
     bk = leaf.backend
-    data = g.data
+    data = g._data
     tie = make_tensor(data, bk, leaf, False)  # stands for x: only its node matters
     never = bk.xp.zeros(tuple(data.shape), dtype=bk.xp.bool, device=bk.device_of(data))
     with recording(True):

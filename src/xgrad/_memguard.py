@@ -5,7 +5,10 @@ the forward and the backward pass (``x.data[0] = 5``, or through a NumPy view of
 gradient would be silently wrong. So, as MyGrad does, xgrad makes every saved array (and the
 arrays whose memory it views) read-only until the node is released by ``backward()``,
 ``clear_graph()`` or garbage collection, and then restores the flags it changed. A mutation
-behind the graph's back raises NumPy's "assignment destination is read-only" instead.
+behind the graph's back raises an error instead: through ``tensor.data`` (a view that the
+NumPy backend's ``user_array`` hands out while the memory is locked),
+:class:`~xgrad.errors.MemoryGuardError`, which says why and how to release the array; through
+a user's own NumPy array or view, NumPy's plain "assignment destination is read-only".
 
 xgrad's own in-place operations never need this: they are copy-on-write, on every backend.
 Backends without read-only arrays (CuPy, array_api_strict) therefore cannot be corrupted

@@ -44,11 +44,11 @@ def _backend_and_data(args: Sequence[Any]) -> tuple[Any, list[Any]]:
                 break
     if bk is None:
         bk = _backends.current()[0]
-    return bk, [a.data if isinstance(a, Tensor) else a for a in args]
+    return bk, [a._data if isinstance(a, Tensor) else a for a in args]
 
 
 def _array(value: Any) -> Any:
-    return value.data if isinstance(value, Tensor) else value
+    return value._data if isinstance(value, Tensor) else value
 
 
 def _constants(values: Any, bk: Any) -> Any:
@@ -56,7 +56,7 @@ def _constants(values: Any, bk: Any) -> Any:
     if isinstance(values, (tuple, list)):
         return type(values)(_constants(v, bk) for v in values)
     if isinstance(values, Tensor):
-        return make_tensor(values.data, values._backend, None, True)
+        return make_tensor(values._data, values._backend, None, True)
     return values
 
 
@@ -75,7 +75,7 @@ def _primal(a: Any) -> Any:
     if not isinstance(a, Tensor):
         return a
     node = None if a._constant else a._leaf_or_node()
-    p = make_tensor(a.data, a._backend, node, a._constant)
+    p = make_tensor(a._data, a._backend, node, a._constant)
     tans = tangents_of(a)
     if tans:
         p._tan = tans
@@ -286,7 +286,7 @@ class custom_jvp(_CustomFunction):
             inner = (tan * gg).sum()
             targets = [t for t in ts if t is not None]
             grads = _autograd.gradients(
-                [(inner._leaf_or_node(), bk.xp.ones_like(inner.data))],
+                [(inner._leaf_or_node(), bk.xp.ones_like(inner._data))],
                 [t._leaf_or_node() for t in targets],
                 create_graph=tensor_mode,
             )
@@ -325,6 +325,6 @@ class custom_jvp(_CustomFunction):
         out = out if isinstance(out, Tensor) else make_tensor(_array(out), bk, None, True)
         # the reverse-mode node hangs off the arguments themselves (tangents included), so
         # that a gradient taken inside this forward pass carries its tangent too
-        result = self._node(args, out.data, bk)
+        result = self._node(args, out._data, bk)
         result._tan = {**(tangents_of(out) or {}), level: tan}
         return result

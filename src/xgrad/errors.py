@@ -8,13 +8,21 @@ a NumPy user would expect (``ValueError``, ``TypeError``, ``RuntimeError``), so 
 from __future__ import annotations
 
 __all__ = [
+    "AxisError",
     "BackendMismatchError",
     "BackendUnavailableError",
     "DeviceMismatchError",
     "DisconnectedGradientError",
     "GraphConsumedError",
+    "MemoryGuardError",
     "NonDifferentiableError",
 ]
+
+
+AxisError: type[ValueError]
+"""NumPy's ``numpy.exceptions.AxisError`` (a ``ValueError`` and an ``IndexError``), raised on
+every backend for an axis out of range, as NumPy raises it. Bound by :mod:`xgrad.backends`
+(the layer that may name NumPy) when xgrad is imported."""
 
 
 class BackendUnavailableError(RuntimeError):
@@ -31,6 +39,11 @@ class DeviceMismatchError(ValueError):
 
 class NonDifferentiableError(ValueError):
     """A non-differentiable function was applied to a tensor that needs a gradient."""
+
+
+class MemoryGuardError(ValueError):
+    """A write into ``tensor.data`` while the memory guard holds it read-only (NumPy): a live
+    graph saved the array for a gradient, which the write would silently corrupt."""
 
 
 class GraphConsumedError(RuntimeError):

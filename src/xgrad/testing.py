@@ -36,7 +36,7 @@ def _leaves(out: Any) -> list[Any]:
 def _as_array(v: Any) -> Any:
     """A float64 array on the value's own backend and device."""
     if isinstance(v, Tensor):
-        bk, data = v._backend, v.data
+        bk, data = v._backend, v._data
     else:
         bk = _backends.backend_of(v)
         if bk is None:
@@ -49,7 +49,7 @@ def _as_array(v: Any) -> Any:
 
 
 def _host(v: Any) -> np.ndarray:
-    return np.asarray(to_numpy(v.data if isinstance(v, Tensor) else v), dtype=np.float64)
+    return np.asarray(to_numpy(v._data if isinstance(v, Tensor) else v), dtype=np.float64)
 
 
 def _evaluate(f: Callable[..., Any], args: Sequence[Any]) -> list[np.ndarray]:

@@ -23,10 +23,19 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from typing import Any
 
+from numpy.exceptions import AxisError
+
+from .. import errors as _errors
 from ..errors import BackendMismatchError, BackendUnavailableError, DeviceMismatchError
 from ._base import Backend
 
+# NumPy's AxisError (a ValueError and an IndexError) is what xgrad raises for an axis out of
+# range, on every backend, as NumPy does; only this layer names NumPy, so it binds the name
+# that xgrad.errors declares
+_errors.AxisError = AxisError
+
 __all__ = [
+    "AxisError",
     "Backend",
     "available_backends",
     "backend_of",
@@ -286,18 +295,36 @@ def use_backend(name: str | None = None, device: Any = None) -> Iterator[Backend
 # ---------------------------------------------------------------------------------------------
 # errors for mixed inputs
 # ---------------------------------------------------------------------------------------------
-def mismatch_error(a: Backend, b: Backend, what: str = "") -> BackendMismatchError:
+def _move_call(bk: Backend, device: Any) -> str:
+    """The ``to_device`` call that puts a tensor on ``device`` of ``bk``, as source text."""
+    if device is None and not bk.multi_device:
+        device = bk.default_device()
+    if device is None:
+        return f"to_device(<the {bk.name} operand's device>, backend={bk.name!r})"
+    return f"to_device({bk.device_str(device)!r}, backend={bk.name!r})"
+
+
+def mismatch_error(
+    a: Backend, b: Backend, what: str = "", *, devices: tuple[Any, Any] = (None, None)
+) -> BackendMismatchError:
+    """The error for inputs of backends ``a`` and ``b``; ``devices``, where the caller knows
+    them, are the inputs' devices, so that the advice names the exact call that fixes it."""
     where = f" in {what}" if what else ""
+    to_a, to_b = _move_call(a, devices[0]), _move_call(b, devices[1])
     return BackendMismatchError(
         f"cannot combine data from the {a.name!r} and {b.name!r} backends{where}: xgrad never "
-        "moves data between libraries implicitly. Move one explicitly first, e.g. "
-        f"tensor.to_device(...) or xgrad.tensor(data, backend={a.name!r})."
+        "moves data between libraries implicitly. Move one operand explicitly first: "
+        f"t.{to_a} puts a tensor t where the {a.name} operand is, t.{to_b} where the {b.name} "
+        "one is (both differentiable); for a plain array, xgrad.asarray(arr, backend=..., "
+        "device=...) with the same arguments."
     )
 
 
 def device_mismatch_error(bk: Backend, a: Any, b: Any, what: str = "") -> DeviceMismatchError:
     where = f" in {what}" if what else ""
+    sa, sb = bk.device_str(a), bk.device_str(b)
     return DeviceMismatchError(
-        f"cannot combine tensors on devices {bk.device_str(a)!r} and {bk.device_str(b)!r}"
-        f"{where} ({bk.name} backend): move one with tensor.to_device({bk.device_str(a)!r})."
+        f"cannot combine tensors on devices {sa!r} and {sb!r}{where} ({bk.name} backend): "
+        f"move one explicitly first, t.to_device({sa!r}, backend={bk.name!r}) or "
+        f"t.to_device({sb!r}, backend={bk.name!r}) (differentiable)."
     )

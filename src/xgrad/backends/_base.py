@@ -156,6 +156,11 @@ class Backend:
         """``g`` where ``cond`` is true, 0 elsewhere (the workhorse of kink derivatives)."""
         return self.xp.where(cond, g, 0.0)
 
+    def tie_split(self, wins: Any, tie: Any, g: Any) -> Any:
+        """``g`` where ``wins``, ``g / 2`` where ``tie``, 0 elsewhere (``maximum``'s and
+        ``minimum``'s derivative, a tie split evenly)."""
+        return self.xp.where(wins, g, self.xp.where(tie, g * 0.5, 0.0))
+
     def indices_in_range(self, idx: Any, n: int) -> bool | None:
         """Whether every integer in ``idx`` lies in ``[0, n)``; ``None`` where telling would
         cost a device synchronisation (input checks that need values run only on the host)."""
@@ -182,6 +187,11 @@ class Backend:
 
         Broadcast views (from ``broadcast_to``) are read-only in NumPy; gradients handed to
         users must be ordinary writable arrays."""
+        return arr
+
+    def user_array(self, arr: Any) -> Any:
+        """The array ``Tensor.data`` gives for ``arr``: ``arr`` itself, except where the memory
+        guard locked it (NumPy), where a read-only view whose writes explain the lock."""
         return arr
 
     def lock(self, values: Any) -> Any:

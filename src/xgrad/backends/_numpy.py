@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import types
 from typing import Any
@@ -10,6 +11,7 @@ import array_api_compat.numpy as xp_numpy
 import array_api_compat.numpy.linalg  # noqa: F401 - the namespace copy below needs it loaded
 import numpy as np
 
+from ..errors import MemoryGuardError
 from ._base import Backend
 from ._dtypes import check_dtype_supported
 
@@ -32,13 +34,129 @@ def _namespace() -> types.ModuleType:
     return ns
 
 
+# -- what Tensor.data gives while the guard holds the memory ------------------------------------
+def _guarded(arr: Any) -> bool:
+    """Whether the memory guard made ``arr`` (or an array whose memory it views) read-only."""
+    while isinstance(arr, np.ndarray):
+        entry = _locks.get(id(arr))
+        if entry is not None and entry[2]:
+            return True
+        arr = arr.base
+    return False
+
+
+_GUARD_MESSAGE = (
+    "assignment destination is read-only: xgrad's memory guard locked this array because a "
+    "live graph saved it for a gradient, which a write would silently corrupt. Release it "
+    "first: call backward() on the graph's result, or result.clear_graph(), or build the "
+    "graph inside `with xgrad.mem_guard_off:` (then nothing guards it), or write into a copy "
+    "(t.data.copy())."
+)
+
+
+def _check_writable(arr: np.ndarray) -> None:
+    """Raise the memory guard's error if a graph holds ``arr``'s memory (asked every time: a
+    later graph may hold it again); otherwise make ``arr`` writable, as the memory is again
+    (a view made while the guard held it stayed read-only when it was released)."""
+    if _guarded(arr):
+        raise MemoryGuardError(_GUARD_MESSAGE)
+    if not arr.flags.writeable:
+        with contextlib.suppress(ValueError):  # read-only for its own reason: NumPy says so
+            arr.setflags(write=True)
+
+
+def _plain(value: Any) -> Any:
+    # new memory (copies, results) is an ordinary array; views of guarded memory stay guarded
+    if isinstance(value, LockedArray) and not _guarded(value):
+        return value.view(np.ndarray)
+    return value
+
+
+class LockedArray(np.ndarray):
+    """A view of an array that the memory guard made read-only, as ``Tensor.data`` gives it
+    while a live graph holds the memory: a write into it (``t.data[0] = 1``, ``t.data += 1``,
+    ``np.add(a, b, out=t.data)``, ``t.data.fill(0)``, ``np.copyto(t.data, a)``) raises
+    :class:`~xgrad.errors.MemoryGuardError`, saying how to release the memory. Reading it,
+    arithmetic and NumPy functions give ordinary ``np.ndarray`` results."""
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        _check_writable(self)
+        np.ndarray.__setitem__(self, key, value)
+
+    def __getitem__(self, key: Any) -> Any:
+        return _plain(np.ndarray.__getitem__(self, key))
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        out = kwargs.get("out")
+        if out is not None:
+            for o in out:
+                if isinstance(o, LockedArray):
+                    _check_writable(o)
+            kwargs["out"] = tuple(
+                o.view(np.ndarray) if isinstance(o, LockedArray) else o for o in out
+            )
+        if method == "at" and isinstance(inputs[0], LockedArray):
+            _check_writable(inputs[0])
+        inputs = tuple(a.view(np.ndarray) if isinstance(a, LockedArray) else a for a in inputs)
+        result = getattr(ufunc, method)(*inputs, **kwargs)
+        if out is not None:  # NumPy returns the out arrays themselves
+            return out[0] if len(out) == 1 else out
+        return result
+
+    def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
+        if func in _WRITING_FUNCTIONS and args and isinstance(args[0], LockedArray):
+            _check_writable(args[0])
+        result = super().__array_function__(func, types, args, kwargs)
+        if isinstance(result, tuple):
+            return tuple(_plain(r) for r in result)
+        return _plain(result)
+
+    def copy(self, order: str = "C") -> np.ndarray:
+        return self.view(np.ndarray).copy(order)
+
+    def astype(self, *args: Any, **kwargs: Any) -> np.ndarray:
+        return self.view(np.ndarray).astype(*args, **kwargs)
+
+    def __copy__(self) -> np.ndarray:
+        return self.copy()
+
+    def __deepcopy__(self, memo: Any) -> np.ndarray:
+        return self.copy()
+
+    def __reduce__(self) -> Any:
+        return self.view(np.ndarray).__reduce__()
+
+    def __repr__(self) -> str:
+        return repr(self.view(np.ndarray))
+
+
+def _writing_method(name: str) -> Any:
+    method = getattr(np.ndarray, name)
+
+    def write(self: LockedArray, *args: Any, **kwargs: Any) -> Any:
+        _check_writable(self)
+        return method(self, *args, **kwargs)
+
+    write.__name__ = write.__qualname__ = name
+    write.__doc__ = f"``numpy.ndarray.{name}``, refused while the memory guard holds the array."
+    return write
+
+
+for _name in ("fill", "put", "sort", "partition"):
+    setattr(LockedArray, _name, _writing_method(_name))
+
+_WRITING_FUNCTIONS = frozenset(
+    (np.copyto, np.put, np.place, np.putmask, np.put_along_axis, np.fill_diagonal)
+)
+
+
 class NumpyBackend(Backend):
     name = "numpy"
     xp = _namespace()
     #: rules called with the stock namespace (what ``array_namespace(ndarray)`` returns) find
     #: this backend's hooks too
     other_namespaces = (xp_numpy,)
-    array_types = (np.ndarray, np.generic)
+    array_types = (np.ndarray, np.generic, LockedArray)
     array_type = np.ndarray
     multi_device = False
     has_readonly = True
@@ -112,6 +230,19 @@ class NumpyBackend(Backend):
             return np.where(cond, g, out.dtype.type(0))
         return out
 
+    def tie_split(self, wins: Any, tie: Any, g: Any) -> Any:
+        # weights 1, 1/2, 0 times g: np.where on random masks mispredicts (3x slower); inf or
+        # nan in g where the weight is 0 would make nan, so then the exact formula runs
+        if g.dtype.kind != "f" or wins.shape != g.shape:
+            return super().tie_split(wins, tie, g)
+        out = wins.astype(g.dtype)
+        np.copyto(out, 0.5, where=tie)
+        with np.errstate(invalid="ignore"):
+            out *= g
+        if out.size and np.isnan(out.max()):
+            return super().tie_split(wins, tie, g)
+        return out
+
     def indices_in_range(self, idx: Any, n: int) -> bool:
         if not idx.size:
             return True
@@ -155,21 +286,32 @@ class NumpyBackend(Backend):
             return arr
         return np.array(arr, copy=True)
 
+    def user_array(self, arr: Any) -> Any:
+        # the hot case first: no live graph has locked anything, or this array is writable
+        if not _locks or arr.flags.writeable or not _guarded(arr):
+            return arr
+        entry = _locks.get(id(arr))
+        if entry is None:  # the guard holds the memory it views, not the array itself
+            return arr.view(LockedArray)
+        if entry[3] is None:  # one view per lock: t.data is t.data while the graph lives
+            entry[3] = arr.view(LockedArray)
+        return entry[3]
+
     def lock(self, values: Any) -> tuple[int, ...] | None:
         """Make the arrays among ``values``, and the arrays whose memory they view, read-only
         (counted: an array saved by several nodes stays locked until the last lets go)."""
         ids: list[int] = []
         locks = _locks
         for arr in values:
-            while type(arr) is np.ndarray:
+            while type(arr) is np.ndarray or type(arr) is LockedArray:  # (a user's .data)
                 key = id(arr)
                 entry = locks.get(key)
                 if entry is None:
                     if arr.flags.writeable:
                         arr.setflags(write=False)
-                        locks[key] = [arr, 1, True]
+                        locks[key] = [arr, 1, True, None]
                     else:
-                        locks[key] = [arr, 1, False]
+                        locks[key] = [arr, 1, False, None]
                 else:
                     entry[1] += 1
                 ids.append(key)
@@ -203,7 +345,8 @@ def _few_columns(x: Any) -> bool:
 _F32_F64 = (np.dtype(np.float32), np.dtype(np.float64))
 
 
-#: id(array) -> [array, lock count, whether the guard made it read-only]
+#: id(array) -> [array, lock count, whether the guard made it read-only, the LockedArray view
+#: Tensor.data gives meanwhile (made on first use)]
 _locks: dict[int, list] = {}
 #: id(base) -> views that could not be made writable again while their base was locked
 _pending: dict[int, list] = {}

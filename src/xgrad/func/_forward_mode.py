@@ -16,10 +16,12 @@ from ._tree import (
     _same_backend,
     _unflatten,
     _zeros_for,
+    transform,
 )
 
 
 # -- forward mode ------------------------------------------------------------------------------
+@transform
 def jvp(
     f: Callable[..., Any],
     primals: Sequence[Any],
@@ -81,7 +83,7 @@ def jvp(
 
 def _tangent_tensor(leaf: Tensor, t: Any) -> Tensor:
     bk = leaf._backend
-    _same_backend(bk, t, "jvp(tangents)")
+    _same_backend(bk, t, "jvp(tangents)", leaf.device)
     if isinstance(t, Tensor):
         tan = t
     else:

@@ -20,6 +20,7 @@ from ._tree import (
     _output,
     _unflatten,
     _zeros_for,
+    transform,
 )
 
 
@@ -68,6 +69,7 @@ def jacrev(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable[
     """
 
     @functools.wraps(f)
+    @transform
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         what = "jacobian"
         nums, single = _argnums(argnums, len(args), what)
@@ -118,6 +120,7 @@ def jacfwd(
     """
 
     @functools.wraps(f)
+    @transform
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         what = "jacobian"
         nums, single = _argnums(argnums, len(args), what)
@@ -141,7 +144,7 @@ def jacfwd(
             cols: list[Any] = []
             for i in range(leaf.size):
                 tangents = [
-                    _basis(lf, i, False) if jj == j else lf._backend.xp.zeros_like(lf.data)
+                    _basis(lf, i, False) if jj == j else lf._backend.xp.zeros_like(lf._data)
                     for jj, lf in enumerate(holder.leaves)
                 ]
                 out, tan = jvp(

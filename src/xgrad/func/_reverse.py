@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from .. import _autograd
+from .._engine import STATE, recording
 from .._tensor import Tensor, make_tensor
 from ._tree import (
     _argnums,
@@ -19,10 +20,14 @@ from ._tree import (
     _split_aux,
     _unflatten,
     _zeros_for,
+    detach,
+    detached_results,
+    transform,
 )
 
 
 # -- reverse mode ------------------------------------------------------------------------------
+@transform
 def _value_and_grad(
     f: Callable[..., Any],
     args: tuple,
@@ -161,6 +166,10 @@ def vjp(
     >>> vjp_fn(xg.asarray([1.0, 10.0]))
     (array([ 2., 40.]),)
     """
+    if not STATE.enabled:  # as outside no_autodiff; what it returns (vjp_fn's too) has no graph
+        with recording(True):
+            value, vjp_fn, *aux = vjp(f, *primals, has_aux=has_aux, allow_unused=allow_unused)
+        return detach((value, detached_results(vjp_fn), *aux))
     what = "vjp"
     inputs = _Inputs(primals, tuple(range(len(primals))), what)
     out = f(*inputs.args)
@@ -205,7 +214,7 @@ def vjp(
 
 def _cotangent(o: Tensor, c: Any, record: bool, k: int) -> Any:
     bk = o._backend
-    _same_backend(bk, c, "vjp_fn(cotangent)")
+    _same_backend(bk, c, "vjp_fn(cotangent)", o.device)
     if isinstance(c, Tensor):
         arr_shape = tuple(c.shape)
     else:
@@ -219,7 +228,7 @@ def _cotangent(o: Tensor, c: Any, record: bool, k: int) -> Any:
     if isinstance(c, Tensor):
         if c.dtype != o.dtype:
             c = c.astype(o.dtype)
-        return c if record else c.data
+        return c if record else c._data
     if c.dtype != o.dtype:
         c = bk.xp.astype(c, o.dtype)
     return make_tensor(c, bk, None, True) if record else c

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import operator
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from .. import _autograd
 from .. import backends as _backends
+from .._engine import STATE, recording
 from .._forward import tangents_of
 from .._tensor import Tensor, make_tensor
 from ..errors import DisconnectedGradientError
@@ -47,6 +49,47 @@ def _unflatten(tree: Any, leaves: Sequence[Any]) -> Any:
         out.append(_unflatten(d, leaves[i : i + n]))
         i += n
     return kind(out)
+
+
+# -- inside no_autodiff ------------------------------------------------------------------------
+def transform(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Make transform ``fn`` work inside ``no_autodiff`` as it does outside (as torch.func's
+    transforms ignore an enclosing ``torch.no_grad``): it records its own computation, and
+    returns values cut from any graph, as ``no_autodiff`` would have made them. A function
+    being transformed may still use ``no_autodiff`` itself; what it computes there is not
+    differentiated."""
+    detaching = detached_results(fn)
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if STATE.enabled:
+            return fn(*args, **kwargs)
+        return detaching(*args, **kwargs)
+
+    return wrapper
+
+
+def detached_results(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``fn`` run with recording on, its results (pytrees) cut from their graphs."""
+
+    @functools.wraps(fn)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        with recording(True):
+            return detach(fn(*args, **kwargs))
+
+    return run
+
+
+def detach(obj: Any) -> Any:
+    """The pytree ``obj`` with its tensors cut from their graphs."""
+    leaves, tree = _flatten(obj)
+    return _unflatten(tree, [_cut(v) for v in leaves])
+
+
+def _cut(v: Any) -> Any:
+    if isinstance(v, Tensor) and v._node is not None:
+        return make_tensor(v._data, v._backend, None, v._constant)
+    return v
 
 
 # -- inputs and outputs ------------------------------------------------------------------------
@@ -130,7 +173,7 @@ class _Inputs:
                 and _autograd.connected([value._leaf_or_node()], self.foreign)[0]
             ):
                 return value
-            return value.data
+            return value._data
         if self.as_tensors:
             return make_tensor(value, _backends.backend_of(value), None, True)
         return value
@@ -211,24 +254,26 @@ def _split_aux(out: Any, what: str) -> tuple[Any, Any]:
 def _disconnected(what: str, which: str, arg: str = "the differentiated argument(s)") -> Any:
     return DisconnectedGradientError(
         f"{what}: {which} does not depend on {arg}: no path in the "
-        "graph connects them (did the function call .data, float() or .item() on a tensor, or "
-        "ignore the argument?). If the derivative is genuinely zero (an unused argument, or a "
-        "derivative of a linear function), pass allow_unused=True to get zeros."
+        "graph connects them (did the function call .data, float() or .item() on a tensor, "
+        "compute it inside xgrad.no_autodiff, or ignore the argument?). If the derivative is "
+        "genuinely zero (an unused argument, or a derivative of a linear function), pass "
+        "allow_unused=True to get zeros."
     )
 
 
 def _seed(out: Tensor, record: bool) -> Any:
-    ones = out._backend.xp.ones_like(out.data)
+    ones = out._backend.xp.ones_like(out._data)
     return make_tensor(ones, out._backend, None, True) if record else ones
 
 
 def _zeros_for(leaf: Tensor, record: bool) -> Any:
-    z = leaf._backend.xp.zeros_like(leaf.data)
+    z = leaf._backend.xp.zeros_like(leaf._data)
     return make_tensor(z, leaf._backend, None, True) if record else z
 
 
-def _same_backend(bk: Any, value: Any, what: str) -> None:
+def _same_backend(bk: Any, value: Any, what: str, device: Any = None) -> None:
     """Tangents and cotangents must live where their primals do: never moved silently."""
     other = value._backend if isinstance(value, Tensor) else _backends.backend_of(value)
     if other is not None and other is not bk:
-        raise _backends.mismatch_error(bk, other, what)
+        dev = value.device if isinstance(value, Tensor) else other.device_of(value)
+        raise _backends.mismatch_error(bk, other, what, devices=(device, dev))

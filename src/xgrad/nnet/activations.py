@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
+from .. import backends as _backends
 from .._tensor import Tensor
 from ..ops import FUNCTIONS, OPS
 from ..ops._public import as_tensor_input, ndim_of, norm_axis, run
@@ -90,11 +92,48 @@ def soft_sign(x: Any, *, constant: bool | None = None) -> Tensor:
     return FUNCTIONS["divide"](x, 1 + FUNCTIONS["absolute"](x), constant=constant)
 
 
+def _bound(value: Any, name: str) -> Any:
+    """A bound of :func:`hard_tanh`: a real number, or a tensor or array (bounds per element,
+    as ``clip`` takes them); ``TypeError`` otherwise, as in MyGrad."""
+    if isinstance(value, (numbers.Real, Tensor)) or _backends.backend_of(value) is not None:
+        return value
+    raise TypeError(
+        f"`{name}` must be a real-valued scalar, got {value!r} (type {type(value).__name__})"
+    )
+
+
 def hard_tanh(
     x: Any, *, lower_bound: float = -1, upper_bound: float = 1, constant: bool | None = None
 ) -> Tensor:
-    """``x`` clipped to ``[lower_bound, upper_bound]`` (derivative 0 at and beyond them)."""
-    return FUNCTIONS["clip"](x, lower_bound, upper_bound, constant=constant)
+    """``x`` clipped to ``[lower_bound, upper_bound]`` (derivative 0 at and beyond them).
+
+    As MyGrad defines it, this is ``maximum(lower_bound, minimum(x, upper_bound))``: with
+    ``lower_bound > upper_bound`` every element is ``lower_bound`` and the derivative is 0.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> from xgrad.nnet.activations import hard_tanh
+    >>> x = xg.tensor([-2.0, 0.5, 3.0])
+    >>> hard_tanh(x)
+    Tensor([-1. ,  0.5,  1. ])
+    >>> hard_tanh(x, lower_bound=1, upper_bound=-1)
+    Tensor([1., 1., 1.])
+    """
+    lo, hi = _bound(lower_bound, "lower_bound"), _bound(upper_bound, "upper_bound")
+    clip, maximum, minimum = FUNCTIONS["clip"], FUNCTIONS["maximum"], FUNCTIONS["minimum"]
+    if isinstance(lo, numbers.Real) and isinstance(hi, numbers.Real):
+        if lo <= hi:
+            return clip(x, lo, hi, constant=constant)
+        # no element of minimum(x, hi) reaches lo: the result is lo (NaN stays NaN), and
+        # the derivative 0 everywhere
+        return maximum(lo, minimum(x, hi), constant=constant)
+    # bounds per element: the same rule wherever they are inverted; there clip gets lo for
+    # both bounds (array_api_strict refuses inverted ones)
+    where = FUNCTIONS["where"]
+    inverted = FUNCTIONS["greater"](lo, hi)
+    clipped = clip(x, lo, where(inverted, lo, hi))
+    return where(inverted, maximum(lo, minimum(x, hi)), clipped, constant=constant)
 
 
 def glu(x: Any, axis: int = -1, *, constant: bool | None = None) -> Tensor:

@@ -17,10 +17,10 @@ __all__ = ["negative_log_likelihood", "softmax_crossentropy"]
 def _labels(x: Any, y_true: Any) -> Any:
     """The integer class labels as an array on ``x``'s backend and device."""
     if isinstance(y_true, Tensor):
-        y_true = y_true.data
+        y_true = y_true._data
     bk = x._backend if isinstance(x, Tensor) else _backends.backend_of(x)
     if not isinstance(y_true, bk.array_types):
-        y_true = bk.asarray(y_true, device=bk.device_of(x.data if isinstance(x, Tensor) else x))
+        y_true = bk.asarray(y_true, device=bk.device_of(x._data if isinstance(x, Tensor) else x))
     if not dtype_is(bk.xp, y_true.dtype, "integral"):
         raise TypeError(f"y_true must hold integer class labels, got dtype {y_true.dtype}")
     shape = tuple(x.shape)
@@ -38,6 +38,19 @@ def _labels(x: Any, y_true: Any) -> Any:
             f"got labels from {int(bk.xp.min(y_true))} to {int(bk.xp.max(y_true))}"
         )
     return y_true
+
+
+def _weights(weights: Any, x: Any, bk: Any) -> Any:
+    """The per-class weights, checked to be one per class (shape ``(C,)``), as in MyGrad."""
+    if not (isinstance(weights, Tensor) or _backends.backend_of(weights) is not None):
+        weights = bk.asarray(weights, device=bk.device_of(x._data if isinstance(x, Tensor) else x))
+    c = x.shape[1]
+    if tuple(weights.shape) != (c,):
+        raise ValueError(
+            f"`weights` must be a shape-(C,) array, one weight per class: expected shape ({c},) "
+            f"for scores with {c} classes, got shape {tuple(weights.shape)}"
+        )
+    return weights
 
 
 def softmax_crossentropy(x: Any, y_true: Any, *, constant: bool | None = None) -> Tensor:
@@ -69,10 +82,21 @@ def negative_log_likelihood(
     x: Any, y_true: Any, *, weights: Any = None, constant: bool | None = None
 ) -> Tensor:
     """The mean of ``-weights[y_true[i]] * x[i, y_true[i]]`` (``x`` holding log-probabilities,
-    ``weights`` one factor per class, default 1), as MyGrad defines it."""
+    ``weights`` one factor per class, shape ``(C,)``, default 1), as MyGrad defines it.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> from xgrad.nnet.losses import negative_log_likelihood
+    >>> x = xg.tensor([[-1.0, -2.0], [-3.0, -4.0]])
+    >>> negative_log_likelihood(x, [0, 1], weights=[2.0, 1.0])     # (2 * 1 + 1 * 4) / 2
+    Tensor(3.)
+    """
     x = as_tensor_input(x)
     labels = _labels(x, y_true)
     bk = x._backend
+    if weights is not None:
+        weights = _weights(weights, x, bk)
     # picked through a one-hot mask, as in softmax_crossentropy: a label matching no class
     # (unchecked, on a device) picks nothing, in the loss and the gradient alike
     onehot = _onehot(bk.xp, labels, x.shape[1], bk.device_of(labels))

@@ -262,7 +262,8 @@ def coerce(bk: Any, value: Any, ref: Any, opname: str) -> Any:
         return value
     other = _backends.backend_of(value)
     if other is not None:
-        raise _backends.mismatch_error(bk, other, opname)
+        dev = bk.device_of(ref) if hasattr(ref, "shape") else None
+        raise _backends.mismatch_error(bk, other, opname, devices=(dev, other.device_of(value)))
     if isinstance(value, (int, float)):  # int/float subclasses (NumPy scalars on other backends)
         return float(value) if isinstance(value, float) else int(value)
     if isinstance(value, (list, tuple)):
@@ -358,7 +359,8 @@ def apply2(op: Op, a: Any, b: Any, params: dict | None = None) -> Tensor:
             if b._base is not None:
                 _detach(b)
             if b._backend is not bk:
-                raise _backends.mismatch_error(bk, b._backend, op.name)
+                devs = (bk.device_of(da), b.device)
+                raise _backends.mismatch_error(bk, b._backend, op.name, devices=devs)
             db = b._data
             cb = b._constant
             if bk.multi_device:
@@ -423,7 +425,8 @@ def apply(op: Op, args: Sequence[Any], params: dict | None = None) -> Tensor:
                 bk = a._backend
                 ref = a._data
             elif a._backend is not bk:
-                raise _backends.mismatch_error(bk, a._backend, op.name)
+                devs = (bk.device_of(ref), a.device)
+                raise _backends.mismatch_error(bk, a._backend, op.name, devices=devs)
     if bk is None:
         bk, ref = _raw_backend(args)
         if ref is None:

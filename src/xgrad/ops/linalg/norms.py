@@ -73,7 +73,7 @@ def _vector_norm(x: Any, ord: Any, axis: tuple | None, keepdims: bool) -> Tensor
     if ord == -math.inf:
         return _fn("min")(_fn("abs")(x), axis, keepdims)
     if ord == 0:  # the number of non-zero elements: piecewise constant
-        nonzero = x.data != 0 if isinstance(x, Tensor) else x != 0
+        nonzero = x._data != 0 if isinstance(x, Tensor) else x != 0
         return _fn("sum")(_fn("astype")(nonzero, x.dtype), axis, keepdims)
     return _vector_p_norm(x, 2.0 if ord is None else ord, axis, keepdims)
 
