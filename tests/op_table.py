@@ -114,6 +114,19 @@ row("divide", fn("divide"), np.divide, 2, [(-3, 3), (0.3, 3)])
 row("power", fn("power"), np.power, 2, [(0.2, 3), (-2, 2)])
 row("maximum", fn("maximum"), np.maximum, 2, avoid=lambda a, b: a - b, gap=1e-2)
 row("minimum", fn("minimum"), np.minimum, 2, avoid=lambda a, b: a - b, gap=1e-2)
+# the remainders jump where a / b is an integer
+_JUMPS = lambda a, b: np.sin(np.pi * a / b)
+row("remainder", fn("remainder"), np.remainder, 2, [(-3, 3), (0.5, 3)], avoid=_JUMPS, gap=0.05)
+row("fmod", fn("fmod"), np.fmod, 2, [(-3, 3), (-3, -0.5)], avoid=_JUMPS, gap=0.05)
+row(
+    "divmod (its remainder)",
+    lambda a, b: xg.divmod(a, b)[1],
+    lambda a, b: np.divmod(a, b)[1],
+    2,
+    [(-3, 3), (0.5, 3)],
+    avoid=_JUMPS,
+    gap=0.05,
+)
 row("arctan2", fn("arctan2"), np.arctan2, 2, [(0.2, 3), (0.2, 3)])
 row("logaddexp", fn("logaddexp"), np.logaddexp, 2)
 row("logaddexp2", fn("logaddexp2"), np.logaddexp2, 2)

@@ -273,3 +273,20 @@ def test_numpy_sum_over_leading_axes_in_every_layout(layout: str) -> None:
         np.testing.assert_allclose(
             bk.sum_leading(x, lead), np.sum(x, axis=tuple(range(lead))), rtol=1e-14
         )
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_numpy_tie_split_matches_the_plain_formula(dtype: Any) -> None:
+    from xgrad.backends._base import Backend
+
+    bk = backends.load("numpy")
+    rng = np.random.default_rng(3)
+    a = rng.integers(0, 3, (5, 7)).astype(dtype)  # many ties
+    b = rng.integers(0, 3, (5, 7)).astype(dtype)
+    g = rng.standard_normal((5, 7)).astype(dtype)
+    g[0, :3] = [np.inf, -np.inf, np.nan]
+    for gg in (g, np.abs(g[:1])):  # the same shape, and one that broadcasts
+        got = bk.tie_split(a > b, a == b, gg)
+        want = Backend.tie_split(bk, a > b, a == b, gg)
+        np.testing.assert_array_equal(got, want)
+        assert got.dtype == want.dtype == np.dtype(dtype)

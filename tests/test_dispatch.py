@@ -73,6 +73,7 @@ def _args(name: str, xb: Any, constant: bool) -> tuple[tuple, dict]:
         "einsum": (("ij,ij->i", t(X), t(Y)), {}),
         "trace": ((t(X),), {}),
         "diagonal": ((t(X),), {}),
+        "divmod": ((t(X), t(Y)), {}),
     }
     if name in special:
         return special[name]

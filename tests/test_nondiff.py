@@ -55,9 +55,6 @@ CASES: dict[str, tuple[Any, tuple, dict]] = {
     "round": (np.round, (P,), {}),
     "fix": (np.fix, (P,), {}),
     "floor_divide": (np.floor_divide, (P, Q), {}),
-    "remainder": (np.remainder, (P, Q), {}),
-    "fmod": (np.fmod, (P, Q), {}),
-    "divmod": (np.divmod, (P, Q), {}),
 }
 
 

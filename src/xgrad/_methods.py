@@ -16,6 +16,7 @@ _add, _sub, _mul, _div, _pow, _matmul = (
     OPS[n] for n in ("add", "subtract", "multiply", "divide", "power", "matmul")
 )
 _neg, _pos, _abs = OPS["negative"], OPS["positive"], OPS["absolute"]
+_mod = OPS["remainder"]
 
 
 def _nd(name: str) -> Any:
@@ -84,8 +85,10 @@ def _install() -> None:
     T.__pos__ = lambda self: apply1(_pos, self)
     T.__abs__ = lambda self: apply1(_abs, self)
     T.__floordiv__, T.__rfloordiv__ = _nd("floor_divide")
-    T.__mod__, T.__rmod__ = _nd("remainder")
-    T.__divmod__, T.__rdivmod__ = _nd("divmod")
+    T.__mod__ = lambda self, other: apply2(_mod, self, other)
+    T.__rmod__ = lambda self, other: apply2(_mod, other, self)
+    T.__divmod__ = lambda self, other: F["divmod"](self, other)
+    T.__rdivmod__ = lambda self, other: F["divmod"](other, self)
     T.__and__, T.__rand__ = _nd("bitwise_and")
     T.__or__, T.__ror__ = _nd("bitwise_or")
     T.__xor__, T.__rxor__ = _nd("bitwise_xor")
@@ -103,7 +106,7 @@ def _install() -> None:
     T.__ipow__ = _iop(_pow)
     T.__imatmul__ = _iop(_matmul)
     T.__ifloordiv__ = _inondiff("floor_divide")
-    T.__imod__ = _inondiff("remainder")
+    T.__imod__ = _iop(_mod)
     T.__round__ = lambda self, ndigits=None: (
         self.item().__round__()
         if ndigits is None and self.size == 1

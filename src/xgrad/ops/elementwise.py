@@ -2,7 +2,8 @@
 
 Rules follow IEEE arithmetic: the derivative of ``sqrt`` at 0 is ``inf``, of ``log`` at 0 is
 ``-inf``, with NumPy's warnings and never an exception. At kinks the rule picks the 0
-subgradient (``abs`` and ``relu`` at 0; ``maximum``/``minimum`` at a tie; ``clip`` at a bound).
+subgradient (``abs`` and ``relu`` at 0, ``clip`` at a bound); ``maximum``/``minimum`` split a tie
+evenly between the two sides, as PyTorch and JAX do.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import math
 from typing import Any
 
 from ._core import Op, register
-from ._util import masked
+from ._util import masked, tie_split
 
 LN2 = math.log(2.0)
 LN10 = math.log(10.0)
@@ -130,6 +131,17 @@ def _clip_hi(xp: Any, g: Any, x: Any, lo: Any, hi: Any, *, bounds: str = "both")
     return masked(xp, above, g)
 
 
+def _fmod(xp: Any, a: Any, b: Any) -> Any:
+    fn = getattr(xp, "fmod", None)  # NumPy and CuPy; the standard has only remainder
+    return fn(a, b) if fn is not None else a - b * xp.trunc(a / b)
+
+
+def _fmod_divisor(xp: Any, g: Any, y: Any, a: Any, b: Any) -> Any:
+    """d fmod(a, b) / d b = -trunc(a / b), the integer quotient; read from the exact
+    remainder (a - y is a multiple of b), not from a rounded a / b."""
+    return -(g * xp.round((a - y) / b))
+
+
 def _logaddexp2(xp: Any, a: Any, b: Any) -> Any:
     fn = getattr(xp, "logaddexp2", None)
     return fn(a, b) if fn is not None else xp.logaddexp(a * LN2, b * LN2) / LN2
@@ -137,6 +149,9 @@ def _logaddexp2(xp: Any, a: Any, b: Any) -> Any:
 
 def _clip(xp: Any, x: Any, lo: Any, hi: Any, *, bounds: str = "both") -> Any:
     lo, hi = _clip_bounds(lo, hi, bounds)
+    if x.__class__ in _PY_NUMBER:  # clip(2.0, array, ...): the array bound sets the dtype
+        ref = lo if hasattr(lo, "shape") else hi
+        x = xp.asarray(x, dtype=xp.result_type(x, ref), device=ref.device)
     if lo is None and hi is None:
         return xp.asarray(x, copy=True)
     return xp.clip(x, lo, hi)
@@ -157,15 +172,15 @@ binary(
 binary("power", _pow_base, _pow_exponent, lambda xp, a, b: a**b, "pow", doc="a ** b")
 binary(
     "maximum",
-    lambda xp, g, a, b: masked(xp, a > b, g),
-    lambda xp, g, a, b: masked(xp, b > a, g),
-    doc="elementwise larger value; at a tie the gradient is 0 for both",
+    lambda xp, g, a, b: tie_split(xp, a > b, a == b, g),
+    lambda xp, g, a, b: tie_split(xp, b > a, a == b, g),
+    doc="elementwise larger value; at a tie each side gets half the gradient",
 )
 binary(
     "minimum",
-    lambda xp, g, a, b: masked(xp, a < b, g),
-    lambda xp, g, a, b: masked(xp, b < a, g),
-    doc="elementwise smaller value; at a tie the gradient is 0 for both",
+    lambda xp, g, a, b: tie_split(xp, a < b, a == b, g),
+    lambda xp, g, a, b: tie_split(xp, b < a, a == b, g),
+    doc="elementwise smaller value; at a tie each side gets half the gradient",
 )
 binary(
     "arctan2",
@@ -193,6 +208,23 @@ binary(
     lambda xp, g, y, a: g * a / y,
     lambda xp, g, y, b: g * b / y,
     doc="sqrt(a**2 + b**2)",
+)
+
+# a - b * q for an integer quotient q that is constant between its jumps (as PyTorch)
+binary(
+    "remainder",
+    lambda xp, g: g,
+    lambda xp, g, a, b: -(g * xp.floor_divide(a, b)),
+    "remainder",
+    "mod",
+    doc="a % b with the sign of b (Python's %); derivatives 1 and -(a // b)",
+)
+binary(
+    "fmod",
+    lambda xp, g: g,
+    _fmod_divisor,
+    lambda xp, a, b: _fmod(xp, a, b),
+    doc="C's fmod: the remainder with the sign of a; derivatives 1 and -trunc(a / b)",
 )
 
 register(

@@ -4,7 +4,7 @@ Two families, as MyGrad and SEMANTICS.md define them:
 
 - *predicates and index results* (comparisons, logical ops, ``isnan``, ``argmax``, ...)
   accept any tensor and return a boolean or integer array;
-- the *rounding/modulo family* (``floor``, ``sign``, ``remainder``, ``floor_divide``, ...)
+- the *rounding family* (``floor``, ``sign``, ``round``, ``floor_divide``, ...)
   returns an array for constant tensors and raises
   :class:`~xgrad.errors.NonDifferentiableError` for tensors that need a gradient: its
   derivative is zero almost everywhere, so silently returning it would hide a bug.
@@ -72,7 +72,8 @@ def call_nondiff(nd: NonDiff, args: tuple, kwargs: dict, *, check: bool = True) 
             if bk is None:
                 bk, ref = a._backend, a._data
             elif a._backend is not bk:
-                raise _backends.mismatch_error(bk, a._backend, nd.name)
+                devs = (bk.device_of(ref), a.device)
+                raise _backends.mismatch_error(bk, a._backend, nd.name, devices=devs)
     if bk is None:
         for a in args:
             bk = _backends.backend_of(a)
@@ -109,27 +110,11 @@ def call_nondiff(nd: NonDiff, args: tuple, kwargs: dict, *, check: bool = True) 
     return out if out.__class__ is bk.array_type else bk.fix_result(out)
 
 
-def _fallback(name: str, generic: Callable[..., Any]) -> Callable[..., Any]:
-    def impl(xp: Any, *args: Any, **kw: Any) -> Any:
-        fn = getattr(xp, name, None)
-        return fn(*args, **kw) if fn is not None else generic(xp, *args, **kw)
-
-    return impl
-
-
 def _round(xp: Any, x: Any, decimals: int = 0) -> Any:
     if decimals == 0:
         return xp.round(x)
     scale = 10.0**decimals  # NumPy's own method for decimals != 0
     return xp.round(x * scale) / scale
-
-
-def _fmod(xp: Any, a: Any, b: Any) -> Any:
-    return a - b * xp.trunc(a / b)
-
-
-def _divmod(xp: Any, a: Any, b: Any) -> tuple[Any, Any]:
-    return xp.floor_divide(a, b), xp.remainder(a, b)
 
 
 def _isclose(
@@ -212,14 +197,10 @@ _reg("count_nonzero", _count_nonzero, doc="number of non-zero elements")
 _reg("any", _any, doc="whether any element is true")
 _reg("all", _all, doc="whether every element is true")
 
-# the rounding/modulo family: arrays for constants, an error for tensors needing a gradient
+# the rounding family: arrays for constants, an error for tensors needing a gradient
 for _name in ("floor", "ceil", "trunc", "sign"):
     _reg(_name, rounding=True, doc="rounding: derivative zero almost everywhere")
 _reg("rint", lambda xp, x: xp.round(x), 1, True, doc="round half to even")
 _reg("round", _round, 1, True, "around", doc="round to the given number of decimals")
 _reg("fix", lambda xp, x: xp.trunc(x), 1, True, doc="round towards zero")
 _reg("floor_divide", nin=2, rounding=True, doc="a // b")
-_reg("remainder", nin=2, rounding=True, doc="a % b with the sign of b (Python's %)")
-NONDIFF["mod"] = NONDIFF["remainder"]
-_reg("fmod", _fallback("fmod", _fmod), 2, True, doc="C fmod: remainder with the sign of a")
-_reg("divmod", _divmod, 2, True, doc="(a // b, a % b)")

@@ -1,8 +1,8 @@
 """Reductions and cumulative ops: sum, mean, prod, var, std, max, min, cumsum, cumprod.
 
 ``axis`` reaches the rules normalised to ``None`` or a tuple of non-negative ints (cumulative
-ops: ``None`` or one int). ``max``/``min`` send the whole gradient to the first occurrence of
-the extreme value, as MyGrad and NumPy's ``argmax`` do; ``prod`` and ``cumprod`` are exact
+ops: ``None`` or one int). ``max``/``min`` share the gradient equally among the elements equal
+to the extreme value, as PyTorch and JAX do; ``prod`` and ``cumprod`` are exact
 when the input contains zeros (no division by zero).
 """
 
@@ -12,7 +12,6 @@ import math
 from typing import Any
 
 from ._core import Op, register
-from ._util import masked
 
 
 def _expand(xp: Any, g: Any, x_shape: tuple, axis: tuple | None, keepdims: bool) -> Any:
@@ -81,10 +80,20 @@ def _dof(n: int, ddof: float) -> float:
     return n - ddof if n - ddof > 0 else 0.0
 
 
+def _constant_statistic(xp: Any, g: Any, x: Any, axis: Any, keepdims: bool, ddof: float) -> Any:
+    """The gradient of a variance over one element: 0 where it is 0 for every x (``ddof <
+    1``); NaN where it is NaN (``N - ddof <= 0``: NumPy's 0/0), as a finite difference sees
+    it and as NaN propagates through arithmetic."""
+    zero = xp.zeros_like(x)
+    if ddof < 1:
+        return zero
+    return zero + _expand(xp, g, tuple(x.shape), axis, keepdims) * math.nan
+
+
 def _var_vjp(xp: Any, g: Any, x: Any, *, axis: Any, keepdims: bool, ddof: float) -> Any:
     n = _count(tuple(x.shape), axis)
     if n == 1:  # one element per slice (axis=()): the variance is 0 (or nan) for every x
-        return xp.zeros_like(x)
+        return _constant_statistic(xp, g, x, axis, keepdims, ddof)
     centred = x - xp.mean(x, axis=axis, keepdims=True)
     return _expand(xp, g, tuple(x.shape), axis, keepdims) * (2 * centred) / _dof(n, ddof)
 
@@ -95,7 +104,7 @@ def _std_vjp(xp: Any, g: Any, x: Any, y: Any, *, axis: Any, keepdims: bool, ddof
     shape = tuple(x.shape)
     n = _count(shape, axis)
     if n == 1:
-        return xp.zeros_like(x)
+        return _constant_statistic(xp, g, x, axis, keepdims, ddof)
     centred = x - xp.mean(x, axis=axis, keepdims=True)
     ge = _expand(xp, g, shape, axis, keepdims)
     ye = _expand(xp, y, shape, axis, keepdims)
@@ -131,18 +140,16 @@ def _min(xp: Any, x: Any, *, axis: Any, keepdims: bool) -> Any:
     return xp.min(x, axis=axis, keepdims=keepdims)
 
 
-def _extreme_vjp(find: str) -> Any:
-    def rule(xp: Any, g: Any, x: Any, *, axis: Any, keepdims: bool) -> Any:
-        if axis == ():
-            return g
-        x2, moved, perm = _to_last(xp, x, axis)
-        idx = getattr(xp, find)(x2, axis=-1, keepdims=True)  # first occurrence
-        k = x2.shape[-1]
-        first = xp.arange(k, device=x2.device) == idx
-        g2 = xp.reshape(g, (*x2.shape[:-1], 1))
-        return _from_last(xp, masked(xp, first, g2), moved, perm)
-
-    return rule
+def _extreme_vjp(xp: Any, g: Any, x: Any, y: Any, *, axis: Any, keepdims: bool) -> Any:
+    """Equal shares of the gradient among the elements equal to the extreme value (as PyTorch
+    and JAX), so ``max`` of ``[x, x]`` moves with ``x`` at rate 1; a NaN extreme is shared by
+    the NaNs of its slice."""
+    if axis == ():
+        return g
+    shape = tuple(x.shape)
+    hit = xp.logical_or(x == _expand(xp, y, shape, axis, keepdims), x != x)
+    count = xp.sum(xp.astype(hit, x.dtype), axis=axis, keepdims=True)
+    return xp.where(hit, _expand(xp, g, shape, axis, keepdims) / count, 0.0)
 
 
 # -- cumulative ops --------------------------------------------------------------------------------
@@ -221,8 +228,8 @@ reduction("mean", _mean, _mean_vjp, doc="arithmetic mean over the given axes")
 reduction("prod", _prod, _prod_vjp, doc="product of elements over the given axes")
 reduction("var", _var, _var_vjp, doc="variance (ddof: delta degrees of freedom)")
 reduction("std", _std, _std_vjp, doc="standard deviation (ddof: delta degrees of freedom)")
-reduction("max", _max, _extreme_vjp("argmax"), "amax", doc="maximum; ties: first occurrence")
-reduction("min", _min, _extreme_vjp("argmin"), "amin", doc="minimum; ties: first occurrence")
+reduction("max", _max, _extreme_vjp, "amax", doc="maximum; ties share the gradient equally")
+reduction("min", _min, _extreme_vjp, "amin", doc="minimum; ties share the gradient equally")
 register(
     Op(
         "cumsum",
