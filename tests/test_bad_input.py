@@ -137,8 +137,14 @@ def test_out_must_be_a_tensor(xb: Any) -> None:
 
 
 def test_constant_false_on_constant_inputs(xb: Any) -> None:
-    with pytest.raises(ValueError, match="constant"):
-        mg.exp(mg.tensor([1.0], constant=True), constant=False)
+    # MyGrad's rule: the result is a non-constant leaf (its gradient stops there) ...
+    out = mg.exp(mg.tensor([1.0], constant=True), constant=False)
+    assert not out.constant and out.creator is None
+    out.backward()
+    assert xb.host(out.grad).tolist() == [1.0]
+    # ... except where it cannot be differentiated at all
+    with pytest.raises(ValueError, match="integer and boolean tensors are always constant"):
+        mg.add(mg.tensor([1]), 2, constant=False)
 
 
 def test_item_of_a_multi_element_tensor(np_only: Any) -> None:

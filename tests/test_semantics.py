@@ -206,24 +206,46 @@ def test_no_autodiff_context_and_decorator(xb: Any) -> None:
 
 
 # -- ties and kinks --------------------------------------------------------------------------------
-def test_max_and_min_give_the_whole_gradient_to_the_first_occurrence(xb: Any) -> None:
+def test_max_and_min_share_the_gradient_equally_among_ties(xb: Any) -> None:
     x = mg.tensor([[1.0, 5.0, 5.0], [2.0, 2.0, 0.0]])
     mg.max(x, axis=1).backward()
-    np.testing.assert_array_equal(grad(xb, x), [[0, 1, 0], [1, 0, 0]])
-    x = mg.tensor([3.0, 1.0, 1.0])
+    np.testing.assert_array_equal(grad(xb, x), [[0, 0.5, 0.5], [0.5, 0.5, 0]])
+    x = mg.tensor([3.0, 1.0, 1.0, 1.0])
     x.min().backward()
-    np.testing.assert_array_equal(grad(xb, x), [0, 1, 0])
+    np.testing.assert_allclose(grad(xb, x), [0, 1 / 3, 1 / 3, 1 / 3])
+    x = mg.tensor([2.0, 2.0])
+    mg.max(x, keepdims=True).backward()
+    np.testing.assert_array_equal(grad(xb, x), [0.5, 0.5])
+    x = mg.tensor([1.0, np.nan, 3.0, np.nan])  # a NaN maximum: shared by the NaNs
+    mg.max(x).backward()
+    np.testing.assert_array_equal(grad(xb, x), [0, 0.5, 0, 0.5])
 
 
-def test_maximum_minimum_at_a_tie_give_zero_to_both(xb: Any) -> None:
+def test_maximum_minimum_split_a_tie_evenly(xb: Any) -> None:
     a, b = mg.tensor([1.0, 2.0]), mg.tensor([1.0, 1.0])
     mg.maximum(a, b).backward()
-    np.testing.assert_array_equal(grad(xb, a), [0.0, 1.0])
-    np.testing.assert_array_equal(grad(xb, b), [0.0, 0.0])
+    np.testing.assert_array_equal(grad(xb, a), [0.5, 1.0])
+    np.testing.assert_array_equal(grad(xb, b), [0.5, 0.0])
     a, b = mg.tensor([1.0, 2.0]), mg.tensor([1.0, 1.0])
     mg.minimum(a, b).backward()
-    np.testing.assert_array_equal(grad(xb, a), [0.0, 0.0])
-    np.testing.assert_array_equal(grad(xb, b), [0.0, 1.0])
+    np.testing.assert_array_equal(grad(xb, a), [0.5, 0.0])
+    np.testing.assert_array_equal(grad(xb, b), [0.5, 1.0])
+
+
+def test_ties_of_an_input_with_itself_keep_its_derivative(xb: Any) -> None:
+    # the regressions: np.minimum(x, x) had derivative 0, sum(maximum(A, A.T)) lost the
+    # diagonal, and a clamp applied twice (maximum of an already clamped value) lost it too
+    x = mg.tensor([1.0, -2.0])
+    np.minimum(x, x).sum().backward()
+    np.testing.assert_array_equal(grad(xb, x), [1.0, 1.0])
+    a = mg.tensor([[1.0, 2.0], [3.0, 4.0]])
+    np.maximum(a, a.T).sum().backward()
+    np.testing.assert_array_equal(grad(xb, a), [[1.0, 0.0], [2.0, 1.0]])
+    x = mg.tensor([-0.5, 0.5, 2.0])
+    lo = mg.tensor(0.0)
+    np.maximum(np.maximum(x, lo), lo).sum().backward()
+    np.testing.assert_array_equal(grad(xb, x), [0.0, 1.0, 1.0])
+    np.testing.assert_array_equal(grad(xb, lo), 1.0)
 
 
 def test_clip_at_the_bounds_and_abs_at_zero_have_zero_gradient(xb: Any) -> None:
@@ -301,9 +323,6 @@ def test_rounding_ufuncs_on_constants_give_arrays_and_raise_on_variables(xb: Any
         assert isinstance(f(c), xb.backend.array_type)
         with pytest.raises(NonDifferentiableError, match=f.__name__):
             f(v)
-    np.testing.assert_array_equal(xb.host(c % 2), [1.5, 1.5])
-    with pytest.raises(ValueError):
-        np.remainder(v, 2)
     with pytest.raises(ValueError):
         v // 2
 
@@ -363,3 +382,121 @@ def test_where_takes_any_nonzero_condition_as_true(np_only: Any) -> None:
     mg.where(np.array([2, 0, -1]), a, b).backward()
     np.testing.assert_array_equal(a.grad, [1.0, 0.0, 1.0])
     np.testing.assert_array_equal(b.grad, [0.0, 1.0, 0.0])
+
+
+# -- regressions: wrong numbers, aliasing and crashes found against MyGrad and NumPy -----------
+def test_remainder_fmod_divmod_are_differentiable(xb: Any) -> None:
+    x, y = mg.tensor([5.0, -7.0]), mg.tensor([3.0, 2.0])
+    np.remainder(x, y).sum().backward()
+    np.testing.assert_array_equal(grad(xb, x), [1.0, 1.0])
+    np.testing.assert_array_equal(grad(xb, y), [-1.0, 4.0])  # -(x // y)
+    x, y = mg.tensor([5.0, -7.0]), mg.tensor([3.0, 2.0])
+    np.fmod(x, y).sum().backward()
+    np.testing.assert_array_equal(grad(xb, x), [1.0, 1.0])
+    np.testing.assert_array_equal(grad(xb, y), [-1.0, 3.0])  # -trunc(x / y)
+    x = mg.tensor([5.0, -7.0])
+    q, r = np.divmod(x, 3.0)
+    assert isinstance(q, xb.backend.array_type) and isinstance(r, mg.Tensor)
+    np.testing.assert_array_equal(xb.host(q), [1.0, -3.0])
+    r.backward()
+    np.testing.assert_array_equal(grad(xb, x), [1.0, 1.0])
+    z = mg.tensor([5.0, 7.0])
+    w = z * 1.0
+    w %= 3.0  # in place, a graph node
+    w.backward()
+    np.testing.assert_array_equal(xb.host(w), [2.0, 1.0])
+    np.testing.assert_array_equal(grad(xb, z), [1.0, 1.0])
+
+
+def test_backward_does_not_alias_the_seed(xb: Any) -> None:
+    x = mg.tensor([1.0, 2.0])
+    y = x + 1.0  # add passes its gradient through unchanged
+    seed = xb.array([1.0, 1.0])
+    y.backward(seed)
+    seed[0] = 100.0
+    np.testing.assert_array_equal(grad(xb, x), [1.0, 1.0])
+    np.testing.assert_array_equal(grad(xb, y), [1.0, 1.0])
+
+
+def test_backward_from_a_constant_frees_the_graph_it_came_from(xb: Any) -> None:
+    x = mg.tensor([1.0, 2.0])
+    y = x * x
+    c = mg.multiply(y, 3.0, constant=True)
+    assert c.creator is not None and y.creator is not None
+    c.backward()
+    assert y.creator is None and c.grad is None and x.grad is None
+    if xb.name == "numpy":
+        x.data[0] = 5.0  # no longer locked by y's graph
+    y = x * x
+    c = mg.multiply(y, 3.0, constant=True)
+    c.clear_graph()
+    assert y.creator is None
+
+
+def test_repeat_honours_constant_and_takes_a_0d_tensor_with_an_axis(xb: Any) -> None:
+    t = mg.tensor([[1.0, 2.0]])
+    assert mg.repeat(t, (1, 2), axis=1, constant=True).constant
+    assert not mg.repeat(t, (1, 2), axis=1).constant
+    x = mg.tensor(2.0)
+    y = mg.repeat(x, 3, axis=0)
+    y.backward()
+    np.testing.assert_array_equal(xb.host(y), [2.0, 2.0, 2.0])
+    assert grad(xb, x) == 3.0
+    np.testing.assert_array_equal(xb.host(mg.repeat(mg.tensor([1.0, 2.0]), [2])), [1, 1, 2, 2])
+
+
+def test_pickling_keeps_the_gradient(xb: Any) -> None:
+    import pickle
+
+    x = mg.tensor([1.0, 2.0])
+    (x * x).sum().backward()
+    y = pickle.loads(pickle.dumps(x))
+    assert y.backend is xb.backend and not y.constant
+    np.testing.assert_array_equal(grad(xb, y), [2.0, 4.0])
+    assert pickle.loads(pickle.dumps(mg.tensor([1.0]))).grad is None
+
+
+def test_valid_calls_that_used_to_crash(xb: Any) -> None:
+    bound = xb.array([1.0, 3.0])
+    np.testing.assert_array_equal(xb.host(mg.clip(2.0, bound, 5.0)), [2.0, 3.0])
+    lo = mg.tensor([1.0, 3.0])
+    mg.clip(2.0, lo, 5.0).backward()
+    np.testing.assert_array_equal(grad(xb, lo), [0.0, 1.0])
+    r = mg.roll(mg.arange(4.0), (1, 2), axis=None)  # the shifts add up, as NumPy's
+    np.testing.assert_array_equal(xb.host(r), np.roll(np.arange(4.0), (1, 2), axis=None))
+    with pytest.raises(ValueError, match="at least one dimension"):
+        mg.tensor([1.0, 2.0]) @ 2.0
+    with pytest.raises(ValueError, match="at least one dimension"):
+        2.0 @ mg.tensor([1.0, 2.0])
+
+
+@pytest.mark.parametrize("name", ["std", "var"])
+def test_a_nan_statistic_has_a_nan_gradient(xb: Any, name: str) -> None:
+    for shape, axis, ddof in [((1,), None, 1), ((3, 1), 1, 1), ((2,), None, 2)]:
+        x = mg.tensor(np.arange(1.0, 1.0 + np.prod(shape)).reshape(shape))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            y = getattr(mg, name)(x, axis=axis, ddof=ddof)
+            y.backward()
+        assert not np.isfinite(xb.host(y)).any()
+        assert not np.isfinite(grad(xb, x)).any(), (shape, axis, ddof)
+    x = mg.tensor([2.0])
+    getattr(mg, name)(x).backward()  # ddof=0 over one element: 0 for every x
+    np.testing.assert_array_equal(grad(xb, x), [0.0])
+
+
+def test_kinks_take_one_sides_derivative_as_pytorch(xb: Any) -> None:
+    # docs/semantics.md's kink row: abs and relu 0, leaky_relu the slope, elu/selu the left
+    from xgrad.nnet.activations import elu, leaky_relu, relu, selu
+
+    cases = [
+        (mg.absolute, 0.0),
+        (relu, 0.0),
+        (lambda t: leaky_relu(t, 0.1), 0.1),
+        (lambda t: elu(t, 0.5), 0.5),
+        (selu, 1.0507009873554805 * 1.6732632423543772),
+    ]
+    for f, want in cases:
+        x = mg.tensor([0.0])
+        f(x).backward()
+        np.testing.assert_allclose(grad(xb, x), [want], rtol=1e-12)

@@ -391,3 +391,90 @@ def test_setitem_with_repeated_indices_second_order(xb: Any) -> None:
     np.testing.assert_array_equal(xb.host(g), [0.0, 864.0, 1372.0])
     g.sum().backward()
     np.testing.assert_array_equal(xb.host(v.grad), [0.0, 432.0, 588.0])
+
+
+# -- regressions: views found wrong against MyGrad ----------------------------------------------
+def test_a_view_of_a_consumed_view_reads_its_own_gradient(xb: Any) -> None:
+    base = mg.arange(4.0)[...]
+    base.backward(xb.array([-1.0, 2.0, 3.0, -4.0]))
+    view = base[-2:]  # base's graph to arange was consumed: a view of base alone
+    (2 * base).backward(-1.0)
+    np.testing.assert_array_equal(xb.host(view.grad), [-2.0, -2.0])  # MyGrad's numbers
+    assert view.base is base
+
+
+VIEW_FUNCTIONS = {
+    "reshape": lambda x, c: mg.reshape(x, (2, 2), constant=c),
+    "transpose": lambda x, c: mg.transpose(mg.reshape(x, (2, 2)), constant=c),
+    "moveaxis": lambda x, c: mg.moveaxis(mg.reshape(x, (2, 2)), 0, 1, constant=c),
+    "swapaxes": lambda x, c: mg.swapaxes(mg.reshape(x, (2, 2)), 0, 1, constant=c),
+    "expand_dims": lambda x, c: mg.expand_dims(x, 0, constant=c),
+    "ravel": lambda x, c: mg.ravel(x, constant=c),
+}
+
+
+@pytest.mark.parametrize("name", sorted(VIEW_FUNCTIONS))
+def test_view_functions_with_constant_false_are_views(xb: Any, name: str) -> None:
+    x = mg.arange(4.0)
+    v = VIEW_FUNCTIONS[name](x, False)
+    assert not v.constant
+    v[(0,) * v.ndim] = 9.0  # writes into x, as MyGrad does
+    (v * 1).sum().backward()
+    np.testing.assert_array_equal(xb.host(x), [9.0, 1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(xb.host(x.grad), [1.0, 1.0, 1.0, 1.0])
+
+
+@pytest.mark.parametrize("name", sorted(VIEW_FUNCTIONS))
+def test_a_constant_view_shares_memory_but_passes_no_gradient(xb: Any, name: str) -> None:
+    x = mg.arange(4.0)
+    v = VIEW_FUNCTIONS[name](x, True)
+    assert v.constant
+    (v * VIEW_FUNCTIONS[name](x, None)).sum().backward()
+    np.testing.assert_array_equal(xb.host(x.grad), [0.0, 1.0, 2.0, 3.0])  # one path only
+    assert v.grad is None
+    v[(0,) * v.ndim] = 9.0
+    assert v.constant and xb.host(x)[0] == 9.0
+
+
+def test_a_nonconstant_view_of_a_constant_is_a_leaf(xb: Any) -> None:
+    c = mg.arange(4.0, constant=True)
+    v = mg.reshape(c, (2, 2), constant=False)
+    assert not v.constant and v.base is None
+    (v * v).sum().backward()
+    np.testing.assert_array_equal(xb.host(v.grad), [[0.0, 2.0], [4.0, 6.0]])
+
+
+def test_broadcast_to_with_constant_is_a_read_only_view(xb: Any) -> None:
+    x = mg.tensor([1.0, 2.0])
+    b = mg.broadcast_to(x, (3, 2), constant=False)
+    assert b.base is x
+    with pytest.raises(ValueError, match="broadcast view"):
+        b[0, 0] = 5.0
+
+
+def test_einsum_of_a_diagonal_is_a_view(xb: Any) -> None:
+    x = mg.tensor(np.arange(9.0).reshape(3, 3))
+    d = mg.einsum("ii->i", x)
+    assert d.base is x
+    s = mg.tensor([1.0, 2.0, 3.0])
+    d *= s  # writes x's diagonal, and credits s
+    d.sum().backward()
+    np.testing.assert_array_equal(xb.host(x), [[0, 1, 2], [3, 8, 5], [6, 7, 24]])
+    np.testing.assert_array_equal(xb.host(x.grad), np.eye(3))  # MyGrad's numbers
+    np.testing.assert_array_equal(xb.host(s.grad), [0.0, 4.0, 8.0])
+    np.testing.assert_array_equal(xb.host(d.grad), [1.0, 1.0, 1.0])
+
+
+def test_einsum_views_of_transposes_and_batched_diagonals(xb: Any) -> None:
+    x = mg.tensor(np.arange(12.0).reshape(2, 3, 2))
+    t = mg.einsum("ijk->kji", x)
+    assert t.base is x and t.shape == (2, 3, 2)
+    t[0, 0, 1] = -1.0
+    assert xb.host(x)[1, 0, 0] == -1.0
+    y = mg.tensor(np.arange(18.0).reshape(2, 3, 3))
+    d = mg.einsum("bii->bi", y)
+    assert d.base is y
+    (d * 2).sum().backward()
+    np.testing.assert_array_equal(xb.host(y.grad), 2 * np.broadcast_to(np.eye(3), (2, 3, 3)))
+    w = mg.tensor(np.arange(4.0).reshape(2, 2))
+    assert mg.einsum("ij->i", w).base is None  # a sum: a new array, as NumPy

@@ -7,6 +7,7 @@ from the op table (:mod:`xgrad.ops`), and everything about gradients lives in th
 from __future__ import annotations
 
 import math
+import operator
 from typing import Any
 
 from . import _engine
@@ -75,6 +76,8 @@ class Tensor:
         backend: Any = None,
         device: Any = None,
     ) -> None:
+        if ndmin.__class__ is not int:
+            ndmin = check_ndmin(ndmin)
         data, bk = to_backend_array(x, dtype=dtype, copy=copy, backend=backend, device=device)
         if ndmin > len(data.shape):
             data = bk.xp.reshape(data, (1,) * (ndmin - len(data.shape)) + tuple(data.shape))
@@ -94,15 +97,18 @@ class Tensor:
 
     @property
     def data(self) -> Any:
-        """The underlying array of the tensor's backend (not a copy)."""
-        return self._data
+        """The underlying array of the tensor's backend (not a copy).
+
+        While a live graph saved it (NumPy's memory guard), a read-only view of it whose
+        writes raise :class:`~xgrad.errors.MemoryGuardError`, saying how to release it."""
+        return self._backend.user_array(self._data)
 
     @property
     def grad(self) -> Any:
         """d(terminal)/d(self) from the latest ``backward()``: an array of this tensor's backend
         and device and shape, or ``None``. A Tensor after ``backward(create_graph=True)``."""
         if self._base is not None:
-            return _views.view_grad(self)
+            return None if self._constant else _views.view_grad(self)
         node = self._node
         return None if node is None else node._grad
 
@@ -162,7 +168,10 @@ class Tensor:
         >>> x.grad            # 6 x
         array(12.)
         """
-        if not STATE.enabled or self._constant:
+        if not STATE.enabled:
+            return
+        if self._constant:  # no gradients; the graph it came from is freed, as in MyGrad
+            _engine.clear_graph(self._node)
             return
         seed = self._seed(grad, create_graph)
         _engine.backward(self, seed, retain_graph=retain_graph, create_graph=create_graph)
@@ -175,7 +184,8 @@ class Tensor:
             return xp.ones_like(data)
         if isinstance(grad, Tensor):
             if grad._backend is not bk:
-                raise _backends.mismatch_error(bk, grad._backend, "backward(grad)")
+                devs = (self.device, grad.device)
+                raise _backends.mismatch_error(bk, grad._backend, "backward(grad)", devices=devs)
             if keep_tensor:
                 shape = tuple(self.shape)
                 if tuple(grad.shape) != shape:
@@ -189,11 +199,14 @@ class Tensor:
         if not isinstance(grad, bk.array_types):
             other = _backends.backend_of(grad)
             if other is not None:
-                raise _backends.mismatch_error(bk, other, "backward(grad)")
+                devs = (self.device, other.device_of(grad))
+                raise _backends.mismatch_error(bk, other, "backward(grad)", devices=devs)
             grad = bk.asarray(grad, device=bk.device_of(data))
         check_array_dtype(xp, grad, "backward(grad)")
         if grad.dtype != data.dtype:
             grad = xp.astype(grad, data.dtype)
+        else:  # the caller's array: gradients must not share its memory
+            grad = xp.asarray(grad, copy=True)
         shape = tuple(data.shape)
         gshape = tuple(grad.shape)
         if gshape != shape:
@@ -326,7 +339,11 @@ class Tensor:
         return self.copy()
 
     def __reduce__(self) -> tuple:
-        return (_rebuild, (self.numpy(), self._constant, self._backend.name))
+        # host copies of the data and of the gradient (as MyGrad, which keeps .grad too)
+        g = self.grad
+        if g is not None:
+            g = self._backend.to_host(g._data if isinstance(g, Tensor) else g)
+        return (_rebuild, (self.numpy(), self._constant, self._backend.name, g))
 
     def __repr__(self) -> str:
         bk = self._backend
@@ -340,11 +357,32 @@ class Tensor:
     def __str__(self) -> str:
         return self.__repr__()
 
+    def __format__(self, spec: str) -> str:
+        """As NumPy's arrays: a 0-d tensor formats its value (a device-to-host copy on GPU
+        backends, like ``float(t)``); an empty spec gives ``str(t)``.
+
+        >>> import xgrad as xg
+        >>> f"{xg.tensor(2.0 / 3):.2f}"
+        '0.67'
+        """
+        if not spec:
+            return self.__str__()
+        if self._data.shape:
+            raise TypeError(
+                "unsupported format string passed to Tensor.__format__: only a 0-d tensor "
+                "takes a format spec, as with NumPy arrays; format the elements of t.tolist()"
+            )
+        return format(self.item(), spec)
+
     # NumPy's __array_ufunc__ and __array_function__ are installed by xgrad._interop.
 
 
-def _rebuild(host: Any, constant: bool, backend: str) -> Tensor:
-    return Tensor(host, constant=constant, backend=backend)
+def _rebuild(host: Any, constant: bool, backend: str, grad: Any = None) -> Tensor:
+    t = Tensor(host, constant=constant, backend=backend)
+    if grad is not None:
+        bk = t._backend
+        t._leaf_or_node()._grad = bk.asarray(grad, dtype=t.dtype, device=t.device, copy=True)
+    return t
 
 
 _new = object.__new__
@@ -404,6 +442,15 @@ def check_constant(constant: bool | None, data: Any, bk: Any) -> bool:
             "constant=False."
         )
     return bool(constant)
+
+
+def check_ndmin(ndmin: Any) -> int:
+    """``ndmin`` as an int (NumPy's rule: any integer, negative meaning 0); ``TypeError``
+    for anything else."""
+    try:
+        return operator.index(ndmin)
+    except TypeError:
+        raise TypeError(f"ndmin must be an integer, got {ndmin!r}") from None
 
 
 def _broadcast_shape(a: tuple, b: tuple) -> tuple | None:

@@ -1,7 +1,8 @@
 """Views, with MyGrad's semantics.
 
 Basic indexing, ``reshape``, ``ravel``, the transposes, ``moveaxis``, ``swapaxes``,
-``squeeze``, ``expand_dims`` and ``broadcast_to`` return *views*: tensors that remember their
+``squeeze``, ``expand_dims``, ``broadcast_to`` and single-operand ``einsum`` without a sum
+(``"ii->i"``, ``"ij->ji"``) return *views*: tensors that remember their
 base and the chain of view steps (:class:`Link`) leading from it. On NumPy their data shares
 memory with the base's wherever NumPy's does.
 
@@ -55,6 +56,8 @@ class Link:
             return xp.permute_dims(arr, p["axes"])
         if kind == "squeeze":
             return xp.squeeze(arr, axis=p["axis"]) if p["axis"] else arr
+        if kind == "diagonal":
+            return OPS["diagonal"]._impl(xp, arr, **p)
         # expand_dims
         shape = list(arr.shape)
         for a in p["axis"]:
@@ -74,13 +77,33 @@ class Link:
         if kind == "permute_dims":
             inv = _inverse(self.params["axes"])
             return apply_view(OPS["permute_dims"], child, {"axes": inv})
+        if kind == "diagonal":
+            return _set_diagonal(parent, child, self.params["axis1"], self.params["axis2"])
         return apply_view(OPS["reshape"], child, {"shape": tuple(parent.shape)})
+
+
+def _set_diagonal(parent: Tensor, child: Any, axis1: int, axis2: int) -> Tensor:
+    """``parent`` with its diagonal over ``axis1``, ``axis2`` (the last axis of ``child``)
+    replaced by ``child``: recorded ops, so both get their gradients."""
+    nd = len(parent.shape)
+    n = parent.shape[axis1]
+    embedded = apply(OPS["diag_embed"], (child,), {"offset": 0, "n": n, "m": n})
+    rest = [i for i in range(nd) if i not in (axis1, axis2)]
+    embedded = apply_view(OPS["permute_dims"], embedded, {"axes": _inverse((*rest, axis1, axis2))})
+    bk = parent._backend
+    idx = bk.xp.arange(n, device=bk.device_of(parent._data))
+    rows = bk.xp.reshape(idx, tuple(n if i == axis1 else 1 for i in range(nd)))
+    cols = bk.xp.reshape(idx, tuple(n if i == axis2 else 1 for i in range(nd)))
+    return apply(OPS["where"], (rows == cols, embedded, parent))
 
 
 def make_view(x: Tensor, link: Link) -> Tensor:
     """Apply a view step to ``x`` and record the result as a view of ``x``'s base (unless the
     backend had to copy, as NumPy does to reshape some non-contiguous arrays: then, as in
-    MyGrad, the result is not a view)."""
+    MyGrad, the result is not a view). A view of a view whose graph was consumed is a view of
+    that tensor itself, which no longer shares gradients with its old base."""
+    if x._base is not None:
+        _detach(x)
     out = link.apply(x)
     if not x._backend.shares_memory(out._data, x._data):
         return out
@@ -161,7 +184,7 @@ def replay_views(base: Tensor) -> None:
         for link in v._vchain:
             t = link.apply(t)
         v._data = t._data
-        v._node = None if t._constant else t._node
+        v._node = None if t._constant or v._constant else t._node
         if getattr(t, "_tan", None) is not None or getattr(v, "_tan", None) is not None:
             v._tan = getattr(t, "_tan", None)
     base._views = alive

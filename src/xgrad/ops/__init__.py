@@ -21,6 +21,7 @@ from ._core import OPS, Op, apply, apply1, apply2
 from ._public import (
     as_tensor_input,
     binary_function,
+    constant_result,
     ndim_of,
     norm_axes,
     norm_axis,
@@ -100,6 +101,27 @@ def clip(
 
 
 _export(clip)
+
+
+def divmod_(x1: Any, x2: Any, *, constant: bool | None = None) -> tuple[Any, Tensor]:
+    """``(x1 // x2, x1 % x2)``, as :func:`numpy.divmod`: the quotient is a plain array (a
+    rounding result, with no useful derivative), the remainder a differentiable tensor.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> x = xg.tensor([5.0, -7.0])
+    >>> q, r = divmod(x, 3.0)
+    >>> r.backward()
+    >>> q, r, x.grad
+    (array([ 1., -3.]), Tensor([2., 2.]), array([1., 1.]))
+    """
+    q = call_nondiff(NONDIFF["floor_divide"], (x1, x2), {}, check=False)
+    return q, run(OPS["remainder"], (x1, x2), None, constant)
+
+
+divmod_.__name__ = divmod_.__qualname__ = "divmod"
+_export(divmod_)
 
 
 def _fold(name: str, variables: tuple, constant: bool | None) -> Tensor:
@@ -236,7 +258,7 @@ def std(
 def max(
     x: Any, axis: Any = None, keepdims: bool = False, *, constant: bool | None = None
 ) -> Tensor:
-    """Maximum over ``axis``; at ties the gradient goes to the first occurrence.
+    """Maximum over ``axis``; tied elements share the gradient equally (as PyTorch and JAX).
 
     Examples
     --------
@@ -244,7 +266,7 @@ def max(
     >>> x = xg.tensor([1.0, 3.0, 3.0])
     >>> xg.max(x).backward()
     >>> x.grad
-    array([0., 1., 0.])
+    array([0. , 0.5, 0.5])
     """
     return _reduce("max", x, axis, keepdims, constant)
 
@@ -252,7 +274,7 @@ def max(
 def min(
     x: Any, axis: Any = None, keepdims: bool = False, *, constant: bool | None = None
 ) -> Tensor:
-    """Minimum over ``axis``; at ties the gradient goes to the first occurrence."""
+    """Minimum over ``axis``; tied elements share the gradient equally."""
     return _reduce("min", x, axis, keepdims, constant)
 
 
@@ -293,11 +315,16 @@ for _name, _fn in linalg.PUBLIC.items():
 
 # -- shape ----------------------------------------------------------------------------------------
 def _view_or_run(name: str, a: Any, params: dict, constant: bool | None) -> Tensor:
-    """View ops return views of tensors (MyGrad's semantics); arrays just run the op."""
-    if constant is None and isinstance(a, Tensor):
+    """View ops return views of tensors (MyGrad's semantics), ``constant=`` or not: a
+    ``constant=True`` view of a non-constant tensor shares its memory and writes but passes
+    no gradient to it. A non-constant result of a constant tensor (``constant=False``) is a
+    new leaf, not a view: as a view it would read its gradient from a base that has none.
+    Arrays just run the op."""
+    if isinstance(a, Tensor) and (constant is None or constant or not a._constant):
         from .._views import Link, make_view
 
-        return make_view(a, Link(name, params))
+        out = make_view(a, Link(name, params))
+        return constant_result(out, (a,)) if constant and not out._constant else out
     return run(OPS[name], (a,), params, constant)
 
 
@@ -453,10 +480,10 @@ def flip(a: Any, axis: Any = None, *, constant: bool | None = None) -> Tensor:
 def roll(a: Any, shift: Any, axis: Any = None, *, constant: bool | None = None) -> Tensor:
     """Shift elements cyclically along ``axis`` (of the flattened array by default)."""
     a = as_tensor_input(a)
-    if axis is None:
-        return reshape(
-            run(OPS["roll"], (ravel(a),), {"shift": int(shift), "axis": 0}, constant), a.shape
-        )
+    if axis is None:  # the flattened array, shifted by the total (as NumPy)
+        total = builtins.sum(shift) if isinstance(shift, (tuple, list)) else shift
+        flat = run(OPS["roll"], (ravel(a),), {"shift": int(total), "axis": 0}, constant)
+        return reshape(flat, a.shape)
     nd = ndim_of(a)
     if isinstance(axis, (tuple, list)):
         ax: Any = tuple(norm_axis(i, nd) for i in axis)

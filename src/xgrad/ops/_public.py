@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from .. import backends as _backends
-from .._engine import no_autodiff
-from .._tensor import Tensor
+from .._engine import Node, no_autodiff
+from .._tensor import Tensor, check_constant
 from ._core import OPS, Op, apply, apply1, apply2
 
 
@@ -26,13 +26,14 @@ def ndim_of(x: Any) -> int:
 
 
 def norm_axis(axis: Any, ndim: int, name: str = "axis") -> int:
-    """One axis, negative values counted from the end; ``ValueError`` when out of range."""
+    """One axis, negative values counted from the end; NumPy's ``AxisError`` (a ``ValueError``
+    and an ``IndexError``) when out of range."""
     try:
         a = operator.index(axis)
     except TypeError:
         raise TypeError(f"{name} must be an integer, got {axis!r}") from None
     if not -ndim <= a < max(ndim, 1) or (ndim == 0 and a not in (0, -1)):
-        raise ValueError(f"{name} {a} is out of bounds for an array of dimension {ndim}")
+        raise _backends.AxisError(a, ndim, None if name == "axis" else name)
     return a % ndim if ndim else 0
 
 
@@ -49,10 +50,34 @@ def norm_axes(axis: Any, ndim: int) -> tuple[int, ...] | None:
     return tuple(sorted(axes))
 
 
-def constant_result(out: Tensor) -> Tensor:
-    """Mark a freshly made result constant (``constant=True`` on a function)."""
+#: the creator of a ``constant=True`` result: it records no derivative, only the graphs its
+#: inputs came from, so that ``backward()`` or ``clear_graph()`` on the constant frees them as
+#: in MyGrad (and unlocks the arrays they saved)
+_UPSTREAM = Op("constant", (), "constant", (), kind="constant")
+
+
+def constant_result(out: Tensor, inputs: Sequence[Any] = ()) -> Tensor:
+    """Mark a freshly made result constant (``constant=True`` on a function of ``inputs``)."""
     out._constant = True
-    out._node = None
+    upstream = tuple(
+        n
+        for a in inputs
+        if isinstance(a, Tensor)
+        and (n := a._node) is not None
+        and n.op is not None
+        and n.parents is not None
+    )
+    out._node = Node(_UPSTREAM, upstream, (), None, out._backend, out._data) if upstream else None
+    return out
+
+
+def nonconstant_result(out: Tensor) -> Tensor:
+    """``constant=False`` on a function: a result of constant inputs becomes a non-constant
+    leaf, as in MyGrad (its gradient stops there); integer and boolean results cannot be."""
+    if out._constant:
+        check_constant(False, out._data, out._backend)
+        out._constant = False
+        out._node = None
     return out
 
 
@@ -61,15 +86,9 @@ def run(op: Op, args: Sequence[Any], params: dict | None, constant: bool | None)
     if constant:
         with no_autodiff:
             out = apply(op, args, params)
-        return constant_result(out)
+        return constant_result(out, args)
     if constant is False:
-        out = apply(op, args, params)
-        if out._constant:
-            raise ValueError(
-                f"{op.name}(..., constant=False): every input is constant, so the result "
-                "cannot be differentiated; make an input a non-constant tensor"
-            )
-        return out
+        return nonconstant_result(apply(op, args, params))
     if len(args) == 1 and op.nin == 1 and op.vjps[0] is not None and not op.residuals:
         return apply1(op, args[0], params)  # the one-input fast path (activations)
     return apply(op, args, params)

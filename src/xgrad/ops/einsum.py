@@ -33,7 +33,7 @@ from typing import Any
 from .._engine import no_autodiff
 from .._tensor import Tensor
 from ._core import OPS, Op, register
-from ._public import as_tensor_input, constant_result, run
+from ._public import as_tensor_input, constant_result, nonconstant_result, run
 
 __all__ = ["call_op", "einsum", "einsum_op", "is_tensor_namespace", "rule_signature"]
 
@@ -392,6 +392,33 @@ def _einsum(subscripts: Any, operands: Sequence[Any]) -> Tensor:
     return run(einsum_op(len(clean)), clean, {"spec": spec}, None)
 
 
+def _as_view(subscripts: Any, operands: Sequence[Any]) -> Tensor | None:
+    """One tensor operand and no sum (diagonals and transposes only): a view of it, as in
+    NumPy and MyGrad (``einsum("ii->i", x)`` writes into ``x``); otherwise ``None``."""
+    if not isinstance(subscripts, str) or len(operands) != 1:
+        return None
+    (x,) = operands
+    if not isinstance(x, Tensor):
+        return None
+    (term,), out, _ = _plan(subscripts, (tuple(x.shape),))
+    if set(term) != set(out):
+        return None
+    from .._views import Link, make_view
+
+    while len(set(term)) != len(term):
+        c = next(c for c in term if term.count(c) > 1)
+        p = term.index(c)
+        q = term.index(c, p + 1)
+        params = {"offset": 0, "axis1": p, "axis2": q, "view": True}
+        x = make_view(x, Link("diagonal", params))
+        term = "".join(d for k, d in enumerate(term) if k not in (p, q)) + c
+    if term != out:
+        x = make_view(x, Link("permute_dims", {"axes": tuple(term.index(c) for c in out)}))
+    elif x is operands[0]:
+        x = make_view(x, Link("reshape", {"shape": tuple(x.shape)}))  # "ij->ij": a view too
+    return x
+
+
 def einsum(
     subscripts: Any,
     *operands: Any,
@@ -436,14 +463,12 @@ def einsum(
         return _write(out, einsum(subscripts, *operands, constant=constant))
     if constant:
         with no_autodiff:
-            return constant_result(_einsum(subscripts, operands))
+            return constant_result(_einsum(subscripts, operands), operands)
+    view = _as_view(subscripts, operands) if constant is None else None
+    if view is not None:
+        return view
     out = _einsum(subscripts, operands)
-    if constant is False and out._constant:
-        raise ValueError(
-            "einsum(..., constant=False): every input is constant, so the result cannot be "
-            "differentiated; make an input a non-constant tensor"
-        )
-    return out
+    return nonconstant_result(out) if constant is False else out
 
 
 einsum.__module__ = "xgrad"

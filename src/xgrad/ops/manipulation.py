@@ -14,9 +14,18 @@ import operator
 from collections.abc import Sequence
 from typing import Any
 
+from .._engine import no_autodiff
 from .._tensor import Tensor
 from ._core import OPS
-from ._public import as_tensor_input, ndim_of, norm_axes, norm_axis, run
+from ._public import (
+    as_tensor_input,
+    constant_result,
+    ndim_of,
+    nonconstant_result,
+    norm_axes,
+    norm_axis,
+    run,
+)
 
 __all__ = ["PUBLIC"]
 
@@ -136,19 +145,29 @@ def repeat(
     """Repeat each element ``repeats`` times (an int, or one count per element) along ``axis``
     (of the flattened array by default)."""
     t = _tensor(a)
-    if axis is None:
+    if axis is None or t.ndim == 0:  # a 0-d tensor repeats as a 1-d one, as in NumPy
+        ax = 0 if axis is None else norm_axis(axis, t.ndim)
         t = _f("ravel")(t)
-        axis = 0
-    ax = norm_axis(axis, t.ndim)
-    if isinstance(repeats, int) or (
+    else:
+        ax = norm_axis(axis, t.ndim)
+    if not isinstance(repeats, int) and not (
         hasattr(repeats, "__index__") and not hasattr(repeats, "shape")
     ):
-        return run(OPS["repeat"], (t,), {"repeats": operator.index(repeats), "axis": ax}, constant)
-    counts = [int(r) for r in repeats]
-    if len(counts) != t.shape[ax]:
-        raise ValueError(f"repeat: {len(counts)} repeats for an axis of length {t.shape[ax]}")
-    index = [i for i, c in enumerate(counts) for _ in range(c)]
-    return take(t, index, axis=ax)
+        counts = [operator.index(r) for r in repeats]
+        if len(counts) == 1:  # one count for every element
+            repeats = counts[0]
+        else:
+            if len(counts) != t.shape[ax]:
+                raise ValueError(
+                    f"repeat: {len(counts)} repeats for an axis of length {t.shape[ax]}"
+                )
+            index = [i for i, c in enumerate(counts) for _ in range(c)]
+            if constant:
+                with no_autodiff:
+                    return constant_result(take(t, index, axis=ax), (t,))
+            out = take(t, index, axis=ax)
+            return nonconstant_result(out) if constant is False else out
+    return run(OPS["repeat"], (t,), {"repeats": operator.index(repeats), "axis": ax}, constant)
 
 
 @_export

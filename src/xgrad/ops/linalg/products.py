@@ -9,6 +9,7 @@ import operator
 from collections.abc import Sequence
 from typing import Any
 
+from ... import backends as _backends
 from ..._tensor import Tensor
 from .._core import OPS, Op, apply2, register
 from .._public import as_tensor_input, norm_axis, run, ufunc_call
@@ -46,7 +47,7 @@ def _matmul_jvp(xp: Any, t: Any, a: Any, b: Any) -> Any:
 
 
 def _matmul(xp: Any, a: Any, b: Any) -> Any:
-    if a.ndim == 0 or b.ndim == 0:
+    if not getattr(a, "ndim", 0) or not getattr(b, "ndim", 0):  # 0-d arrays, Python numbers
         raise ValueError("matmul: inputs must have at least one dimension; use * for scalars")
     return xp.matmul(a, b)
 
@@ -237,7 +238,7 @@ def vecdot(x1: Any, x2: Any, /, *, axis: int = -1, constant: bool | None = None)
     if ax >= 0:
         ax -= max(n1, n2)
     if not -min(n1, n2) <= ax <= -1:
-        raise ValueError(
+        raise _backends.AxisError(
             f"vecdot: axis {axis} is out of bounds for inputs of {n1} and {n2} dimensions"
         )
     if x1.shape[ax] != x2.shape[ax]:
