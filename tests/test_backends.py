@@ -285,6 +285,8 @@ def test_numpy_tie_split_matches_the_plain_formula(dtype: Any) -> None:
     b = rng.integers(0, 3, (5, 7)).astype(dtype)
     g = rng.standard_normal((5, 7)).astype(dtype)
     g[0, :3] = [np.inf, -np.inf, np.nan]
+    a0, b0, g0 = np.float64(1.0), np.float64(1.0), np.array(2.0)  # a 0-d tie: NumPy scalars
+    np.testing.assert_array_equal(bk.tie_split(a0 > b0, a0 == b0, g0), 1.0)
     for gg in (g, np.abs(g[:1])):  # the same shape, and one that broadcasts
         got = bk.tie_split(a > b, a == b, gg)
         want = Backend.tie_split(bk, a > b, a == b, gg)

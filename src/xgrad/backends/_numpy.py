@@ -235,7 +235,7 @@ class NumpyBackend(Backend):
         # nan in g where the weight is 0 would make nan, so then the exact formula runs
         if g.dtype.kind != "f" or wins.shape != g.shape:
             return super().tie_split(wins, tie, g)
-        out = wins.astype(g.dtype)
+        out = np.array(wins, dtype=g.dtype)  # comparisons of 0-d arrays are NumPy scalars
         np.copyto(out, 0.5, where=tie)
         with np.errstate(invalid="ignore"):
             out *= g
