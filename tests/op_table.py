@@ -159,6 +159,37 @@ row(
     avoid=lambda x, hi: x - hi,
     gap=1e-2,
 )
+
+
+# the array API's copysign (its derivative jumps where either input crosses 0) and nextafter
+# (one ulp towards b: derivative 1 in a, 0 in b, a jump where b crosses a)
+def _signed(sa: Any, sb: Any) -> st.SearchStrategy:
+    return st.fixed_dictionaries({"sa": sa, "sb": sb})
+
+
+row(  # magnitudes away from 0, signs drawn: every sign combination, no filtering
+    "copysign",
+    lambda a, b, sa, sb: xg.copysign(xg.where(sa, -a, a), xg.where(sb, -b, b)),
+    lambda a, b, sa, sb: np.copysign(np.where(sa, -a, a), np.where(sb, -b, b)),
+    2,
+    [(0.1, 3), (0.1, 3)],
+    shapes="same",
+    params=lambda s: _signed(hnp.arrays(bool, s), hnp.arrays(bool, s)),
+)
+row(
+    "copysign (broadcast)",
+    fn("copysign"),
+    np.copysign,
+    2,
+    [(0.1, 3), (-3, 3)],
+    avoid=lambda a, b: b,
+    gap=1e-2,
+)
+row("nextafter", fn("nextafter"), np.nextafter, 2, avoid=lambda a, b: a - b, gap=1e-3)
+# complex parts of real data: real and conj copy x, imag is constant zeros
+row("real", fn("real"), np.real)
+row("conj", fn("conj"), np.conj)
+row("imag", fn("imag"), np.imag, grad=False)
 row("add_sequence", lambda a, b, c: xg.add_sequence(a, b, c), lambda a, b, c: a + b + c, 3)
 row(
     "multiply_sequence",

@@ -389,3 +389,32 @@ row(
     lambda x: np.linalg.svdvals(_rect_np(x)),
     **MATRIX,
 )
+
+
+# -- the array API's cross product and matrix powers ---------------------------------------------
+def _vec3(lib: Any, x: Any, axis: int) -> Any:
+    """3-vectors along ``axis`` made from ``x`` (the drawn shapes have no size-3 axis)."""
+    return lib.stack([x, x * x, 1.0 - 0.5 * x], axis=axis)
+
+
+row(
+    "cross",
+    lambda a, b, axis: xg.linalg.cross(_vec3(xg, a, axis), _vec3(xg, b, axis), axis=axis),
+    lambda a, b, axis: np.linalg.cross(_vec3(np, a, axis), _vec3(np, b, axis), axis=axis),
+    2,
+    shapes="same",
+    params=lambda s: st.fixed_dictionaries({"axis": st.integers(-len(s) - 1, len(s))}),
+)
+row(
+    "cross (broadcast)",
+    lambda a, b: xg.linalg.cross(_vec3(xg, a, -1), _vec3(xg, b, -1)),
+    lambda a, b: np.linalg.cross(_vec3(np, a, -1), _vec3(np, b, -1)),
+    2,
+)
+row(
+    "matrix_power",
+    lambda x, n: xg.linalg.matrix_power(_square(x), n),
+    lambda x, n: np.linalg.matrix_power(_square_np(x), n),
+    params=lambda s: st.fixed_dictionaries({"n": st.integers(-3, 4)}),
+    **MATRIX,
+)

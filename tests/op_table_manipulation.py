@@ -282,3 +282,49 @@ row(
     shapes="same",
     params=_lse_params,
 )
+
+
+# -- the array API's splitting, broadcasting and grids ---------------------------------------
+row(
+    "unstack",
+    lambda x, axis: _stack_pieces(xg.unstack(x, axis=axis), xg),
+    lambda x, axis: _stack_pieces(np.unstack(x, axis=axis), np),
+    1,
+    shapes="same",
+    min_dims=1,
+    params=lambda s: st.fixed_dictionaries({"axis": st.integers(-len(s), len(s) - 1)}),
+)
+row(
+    "broadcast_arrays",
+    lambda a, b, c: _stack_pieces(xg.broadcast_arrays(a, b, c), xg),
+    lambda a, b, c: _stack_pieces(np.broadcast_arrays(a, b, c), np),
+    3,
+)
+row(
+    "broadcast_shapes (through broadcast_to)",
+    lambda a, b: xg.broadcast_to(a, xg.broadcast_shapes(a.shape, b.shape)) * b,
+    lambda a, b: np.broadcast_to(a, np.broadcast_shapes(a.shape, b.shape)) * b,
+    2,
+)
+row(
+    "meshgrid",
+    lambda a, b, c, **p: _stack_pieces(xg.meshgrid(a, b, c, **p), xg),
+    lambda a, b, c, **p: _stack_pieces(np.meshgrid(a, b, c, **p), np),
+    3,
+    max_dims=1,
+    params=lambda s: st.fixed_dictionaries(
+        {
+            "indexing": st.sampled_from(["xy", "ij"]),
+            "sparse": st.booleans(),
+            "copy": st.booleans(),
+        }
+    ),
+)
+row(
+    "meshgrid (N-D inputs, flattened)",
+    lambda a, b, indexing: _stack_pieces(xg.meshgrid(a, b, indexing=indexing), xg),
+    lambda a, b, indexing: _stack_pieces(np.meshgrid(a, b, indexing=indexing), np),
+    2,
+    max_dims=2,
+    params=lambda s: st.fixed_dictionaries({"indexing": st.sampled_from(["xy", "ij"])}),
+)

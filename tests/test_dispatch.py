@@ -74,6 +74,9 @@ def _args(name: str, xb: Any, constant: bool) -> tuple[tuple, dict]:
         "trace": ((t(X),), {}),
         "diagonal": ((t(X),), {}),
         "divmod": ((t(X), t(Y)), {}),
+        "searchsorted": ((t(np.array([0.2, 0.5, 0.9])), t(Y)), {}),
+        "meshgrid": ((t(X[0]), t(Y[0])), {}),
+        "broadcast_arrays": ((t(X), t(Y[:1])), {}),
     }
     if name in special:
         return special[name]

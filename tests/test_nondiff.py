@@ -16,6 +16,8 @@ P = np.array([[1.5, -2.5, 0.5], [3.25, 7.0, -4.0]])  # finite, no ties, no zeros
 Q = np.array([[2.0, 3.0, -1.5], [1.0, -2.0, 3.0]])
 I8 = np.array([[1, 6, 3], [-4, 0, 2]])
 BOOL = np.array([[True, False, True], [False, False, True]])
+SHIFT = np.array([[0, 1, 2], [3, 0, 1]])
+U = np.array([[3.0, np.nan, 1.0], [3.0, np.nan, -0.0]])  # repeats, NaNs and a signed zero
 
 # name -> (NumPy reference, inputs, kwargs)
 CASES: dict[str, tuple[Any, tuple, dict]] = {
@@ -55,6 +57,19 @@ CASES: dict[str, tuple[Any, tuple, dict]] = {
     "round": (np.round, (P,), {}),
     "fix": (np.fix, (P,), {}),
     "floor_divide": (np.floor_divide, (P, Q), {}),
+    "left_shift": (np.left_shift, (I8, SHIFT), {}),
+    "right_shift": (np.right_shift, (I8, SHIFT), {}),
+    "isin": (np.isin, (A, np.array([0.0, np.inf, -2.5, np.nan])), {}),
+    "searchsorted": (np.searchsorted, (np.sort(P.ravel()), P), {"side": "right"}),
+    "unique": (
+        np.unique,
+        (U,),
+        {"return_index": True, "return_inverse": True, "return_counts": True},
+    ),
+    "unique_all": (np.unique_all, (U,), {}),
+    "unique_counts": (np.unique_counts, (U,), {}),
+    "unique_inverse": (np.unique_inverse, (U,), {}),
+    "unique_values": (np.unique_values, (U,), {}),
 }
 
 

@@ -16,6 +16,7 @@ from .._tensor import Tensor
 from . import elementwise, linalg, reductions  # noqa: F401  (register the rows)
 from . import indexing as _indexing_rows  # noqa: F401
 from . import nnet as _nnet_rows  # noqa: F401
+from . import nondiff as _nondiff
 from . import shape as _shape_rows  # noqa: F401
 from ._core import OPS, Op, apply, apply1, apply2
 from ._public import (
@@ -103,7 +104,9 @@ def clip(
 _export(clip)
 
 
-def divmod_(x1: Any, x2: Any, *, constant: bool | None = None) -> tuple[Any, Tensor]:
+def divmod_(
+    x1: Any, x2: Any, out: Any = None, *, constant: bool | None = None
+) -> tuple[Any, Tensor]:
     """``(x1 // x2, x1 % x2)``, as :func:`numpy.divmod`: the quotient is a plain array (a
     rounding result, with no useful derivative), the remainder a differentiable tensor.
 
@@ -116,12 +119,35 @@ def divmod_(x1: Any, x2: Any, *, constant: bool | None = None) -> tuple[Any, Ten
     >>> q, r, x.grad
     (array([ 1., -3.]), Tensor([2., 2.]), array([1., 1.]))
     """
+    if out is not None:
+        raise TypeError(
+            "divmod: out= is not supported for xgrad tensors (the quotient is a plain array, "
+            "the remainder a tensor); use the returned (quotient, remainder)"
+        )
     q = call_nondiff(NONDIFF["floor_divide"], (x1, x2), {}, check=False)
     return q, run(OPS["remainder"], (x1, x2), None, constant)
 
 
 divmod_.__name__ = divmod_.__qualname__ = "divmod"
 _export(divmod_)
+
+
+def imag(val: Any) -> Tensor:
+    """The imaginary part of real data: zeros of ``val``'s shape and dtype, a constant (its
+    derivative is 0). xgrad refuses complex dtypes, so this is all ``imag`` can be.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> xg.imag(xg.tensor([1.5, -2.0]))
+    Tensor([0., 0.])
+    """
+    from .._creation import zeros_like
+
+    return zeros_like(as_tensor_input(val), constant=True)
+
+
+_export(imag)
 
 
 def _fold(name: str, variables: tuple, constant: bool | None) -> Tensor:
@@ -626,6 +652,30 @@ def _nd_kwargs(nd: NonDiff, extra: tuple, kwargs: dict) -> dict:
 
 _nd_made: dict[int, Any] = {}
 for _name, _nd in NONDIFF.items():
-    if id(_nd) not in _nd_made:
-        _nd_made[id(_nd)] = _nondiff_function(_nd)
+    if id(_nd) not in _nd_made:  # NumPy's signature where nondiff.py spells one out
+        _nd_made[id(_nd)] = _nondiff.PUBLIC.get(_nd.name) or _nondiff_function(_nd)
     FUNCTIONS[_name] = _nd_made[id(_nd)]
+
+
+# -- NumPy functions (not ufuncs) that dispatch to the function of the same name ---------------
+# (ufuncs such as ``copysign`` and ``left_shift`` dispatch by name already; ``_interop`` reads
+# this table, which op modules fill by NumPy path since they may not import NumPy)
+linalg.NUMPY_DISPATCH.update(
+    {
+        _name: FUNCTIONS[_name]
+        for _name in (
+            "real",
+            "imag",
+            "isin",
+            "searchsorted",
+            "unique",
+            "unique_all",
+            "unique_counts",
+            "unique_inverse",
+            "unique_values",
+            "meshgrid",
+            "broadcast_arrays",
+            "unstack",
+        )
+    }
+)

@@ -133,7 +133,13 @@ def _clip_hi(xp: Any, g: Any, x: Any, lo: Any, hi: Any, *, bounds: str = "both")
 
 def _fmod(xp: Any, a: Any, b: Any) -> Any:
     fn = getattr(xp, "fmod", None)  # NumPy and CuPy; the standard has only remainder
-    return fn(a, b) if fn is not None else a - b * xp.trunc(a / b)
+    if fn is not None:
+        return fn(a, b)
+    # from the (exact) remainder, which has the sign of b: fmod has the sign of a; not
+    # a - b * trunc(a / b), whose rounded quotient is off by one at exact multiples
+    r = xp.remainder(a, b)
+    flip = xp.logical_and(r != 0, (r < 0) != (a < 0))
+    return xp.where(flip, r - b, r)
 
 
 def _fmod_divisor(xp: Any, g: Any, y: Any, a: Any, b: Any) -> Any:
@@ -310,4 +316,68 @@ unary(
     lambda xp, g, x: g / (1 - x * x),
     lambda xp, x: xp.atanh(1 / x),
     doc="inverse coth: arctanh(1/x)",
+)
+
+
+# -- the array API's sign, ulp and complex-part functions on real data -------------------------
+def _sign_negative(xp: Any, v: Any) -> Any:
+    """Whether ``v`` carries a negative sign: the sign bit for floats (so ``-0.0`` and ``-nan``
+    count as negative), ``v < 0`` for integers; a Python bool for a Python number."""
+    if isinstance(v, (int, float)):  # Python numbers (and NumPy's float64 scalars)
+        return math.copysign(1.0, v) < 0
+    if xp.isdtype(v.dtype, "real floating"):
+        return xp.signbit(v)
+    return v < 0
+
+
+def _copysign_x1(xp: Any, g: Any, a: Any, b: Any) -> Any:
+    """+1 where ``x1`` keeps its sign, -1 where it is flipped, read from the sign bits (so a
+    zero takes the side its sign bit names: ``copysign(+0.0, 1)`` has derivative +1 and
+    ``copysign(-0.0, 1)`` has -1, the one-sided derivatives of ``|x|`` there)."""
+    flip_b = _sign_negative(xp, b)
+    neg_a = _sign_negative(xp, a)
+    if flip_b is True:
+        flip = xp.logical_not(neg_a)
+    elif flip_b is False:
+        flip = neg_a
+    else:
+        flip = xp.logical_xor(neg_a, flip_b)
+    return xp.where(flip, -g, g)
+
+
+def _zero(xp: Any, g: Any) -> Any:
+    """The derivative of a piecewise-constant dependence (0 almost everywhere)."""
+    return xp.zeros_like(g)
+
+
+def _copy(xp: Any, x: Any) -> Any:
+    """``x`` itself as a new array: ``real`` and ``conj`` of real data."""
+    return xp.asarray(x, copy=True)
+
+
+binary(
+    "copysign",
+    _copysign_x1,
+    _zero,
+    doc="|a| with the sign of b; derivative +1 in a where a keeps its sign bit, -1 where it "
+    "is flipped, 0 in b",
+)
+binary(
+    "nextafter",
+    lambda xp, g: g,
+    _zero,
+    doc="the next floating-point value after a towards b; derivative 1 in a, 0 in b",
+)
+unary(
+    "real",
+    lambda xp, g: g,
+    _copy,
+    doc="the real part: a copy of x for real data (xgrad refuses complex dtypes)",
+)
+unary(
+    "conj",
+    lambda xp, g: g,
+    _copy,
+    "conjugate",
+    doc="the complex conjugate: a copy of x for real data (xgrad refuses complex dtypes)",
 )

@@ -137,6 +137,131 @@ def split(ary: Any, indices_or_sections: Any, axis: int = 0) -> list[Tensor]:
     ]
 
 
+@_export
+def unstack(x: Any, /, *, axis: int = 0) -> tuple[Tensor, ...]:
+    """The slices of ``x`` along ``axis``, as a tuple of views (the array API's and NumPy's
+    ``unstack``, the inverse of ``stack``); each slice's gradient lands in its place.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> x = xg.tensor([[1.0, 2.0], [3.0, 4.0]])
+    >>> a, b = xg.unstack(x, axis=1)
+    >>> (a * 10.0 + b).sum().backward()
+    >>> a, b, x.grad
+    (Tensor([1., 3.]), Tensor([2., 4.]), array([[10.,  1.],
+           [10.,  1.]]))
+    """
+    t = _tensor(x)
+    if t.ndim == 0:
+        raise ValueError("unstack: the input must have at least one dimension")
+    ax = norm_axis(axis, t.ndim)
+    pre = (slice(None),) * ax
+    return tuple(t[(*pre, i, ...)] for i in range(t.shape[ax]))
+
+
+# -- broadcasting and grids ------------------------------------------------------------------
+@_export
+def broadcast_shapes(*shapes: Any) -> tuple[int, ...]:
+    """The shape that arrays of ``shapes`` broadcast to (an int stands for a 1-D shape), as
+    :func:`numpy.broadcast_shapes`; ``ValueError`` when they do not broadcast.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> xg.broadcast_shapes((2, 1), (3,), 1)
+    (2, 3)
+    """
+    norm = [(operator.index(s),) if hasattr(s, "__index__") else tuple(s) for s in shapes]
+    nd = builtins.max((len(s) for s in norm), default=0)
+    out = [1] * nd
+    owner = [0] * nd  # the argument that set each axis
+    for k, s in enumerate(norm):
+        for i, n in enumerate(s, start=nd - len(s)):
+            n = operator.index(n)
+            if n < 0:
+                raise ValueError("negative dimensions are not allowed")
+            if n == 1 or n == out[i]:
+                continue
+            if out[i] == 1:
+                out[i], owner[i] = n, k
+                continue
+            j = owner[i]
+            raise ValueError(
+                "shape mismatch: objects cannot be broadcast to a single shape. Mismatch is "
+                f"between arg {j} with shape {norm[j]} and arg {k} with shape {s}."
+            )
+    return tuple(out)
+
+
+@_export
+def broadcast_arrays(*args: Any, subok: bool = False) -> tuple[Tensor, ...]:
+    """The inputs broadcast against each other, as views (:func:`numpy.broadcast_arrays`);
+    each gradient is summed back to its input's shape.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> x, y = xg.tensor([1.0, 2.0]), xg.tensor([[10.0], [20.0], [30.0]])
+    >>> bx, by = xg.broadcast_arrays(x, y)
+    >>> bx.shape, by.shape
+    ((3, 2), (3, 2))
+    >>> (bx * by).sum().backward()
+    >>> x.grad, y.grad
+    (array([60., 60.]), array([[3.],
+           [3.],
+           [3.]]))
+    """
+    if subok:
+        raise TypeError("broadcast_arrays: subok=True is not supported (the results are Tensors)")
+    items = [_tensor(a) for a in args]
+    shape = broadcast_shapes(*(tuple(t.shape) for t in items))
+    return tuple(_f("broadcast_to")(t, shape) for t in items)
+
+
+@_export
+def meshgrid(
+    *xi: Any, copy: bool = True, sparse: bool = False, indexing: str = "xy"
+) -> tuple[Tensor, ...]:
+    """Coordinate grids from coordinate vectors, as :func:`numpy.meshgrid` (the array API's
+    ``meshgrid(*arrays, indexing=...)`` too): ``indexing="xy"`` (Cartesian: the first two
+    axes swapped) or ``"ij"`` (matrix); N-D inputs are flattened first.
+
+    Each grid is the reshaped input broadcast to the common shape, so its gradient is summed
+    back along the repeated axes. With ``copy=True`` (NumPy's default) the grids are new
+    tensors; ``copy=False`` returns broadcast views, read-only as NumPy's, and
+    ``sparse=True`` the reshaped inputs alone (views that broadcast against each other).
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> x, y = xg.tensor([1.0, 2.0, 3.0]), xg.tensor([10.0, 20.0])
+    >>> gx, gy = xg.meshgrid(x, y)
+    >>> gx
+    Tensor([[1., 2., 3.],
+            [1., 2., 3.]])
+    >>> (gx * gy).sum().backward()
+    >>> x.grad, y.grad
+    (array([30., 30., 30.]), array([6., 6.]))
+    """
+    if indexing not in ("xy", "ij"):
+        raise ValueError(f"meshgrid: indexing must be 'xy' or 'ij', got {indexing!r}")
+    items = [_tensor(x) for x in xi]
+    nd = len(items)
+    shapes = [[1] * nd for _ in items]
+    for i, s in enumerate(shapes):
+        s[i] = -1
+    if indexing == "xy" and nd > 1:
+        shapes[0][:2] = [1, -1]
+        shapes[1][:2] = [-1, 1]
+    out = [_f("reshape")(t, tuple(s)) for t, s in zip(items, shapes, strict=True)]
+    if not sparse:
+        out = list(broadcast_arrays(*out))
+    if copy:
+        out = [_f("positive")(t) for t in out]
+    return tuple(out)
+
+
 # -- repetition and padding ------------------------------------------------------------------------
 @_export
 def repeat(

@@ -43,10 +43,11 @@ functions built on them, and fills the tables defined in :mod:`._tables`:
 - ``_helpers``: helpers for the rules and the public functions, and the private ops
   (``slice_last``/``pad_last``, ``diagonal``/``diag_embed``);
 - ``products``: ``matmul``, ``tensordot``, ``vecdot``, ``dot``, ``inner``, ``vdot``, ``outer``,
-  ``multi_matmul``;
+  ``multi_matmul``, ``cross``;
 - ``diagonals``: ``diagonal``, ``trace`` and the array API's ``linalg`` versions;
-- ``inverse``: ``inv``, ``det``, ``slogdet``, ``solve``, ``pinv``;
-- ``decompositions``: ``cholesky``, ``qr``, ``eigh``, ``eigvalsh``, ``svd``, ``svdvals``;
+- ``inverse``: ``inv``, ``det``, ``slogdet``, ``solve``, ``pinv``, ``matrix_power``;
+- ``decompositions``: ``cholesky``, ``qr``, ``eigh``, ``eigvalsh``, ``svd``, ``svdvals``,
+  ``matrix_rank`` (not differentiable: an integer array);
 - ``norms``: ``norm``, ``vector_norm``, ``matrix_norm``;
 - ``numpy_api``: NumPy's signatures (``NUMPY_DISPATCH``).
 """
@@ -66,14 +67,15 @@ from .decompositions import (
     cholesky,
     eigh,
     eigvalsh,
+    matrix_rank,
     qr,
     svd,
     svdvals,
 )
 from .diagonals import diagonal, trace
-from .inverse import SlogdetResult, det, inv, pinv, slogdet, solve
+from .inverse import SlogdetResult, det, inv, matrix_power, pinv, slogdet, solve
 from .norms import matrix_norm, norm, vector_norm
-from .products import dot, inner, matmul, multi_matmul, outer, tensordot, vdot, vecdot
+from .products import cross, dot, inner, matmul, multi_matmul, outer, tensordot, vdot, vecdot
 
 __all__ = [
     "LINALG",
@@ -84,6 +86,7 @@ __all__ = [
     "SVDResult",
     "SlogdetResult",
     "cholesky",
+    "cross",
     "det",
     "diagonal",
     "dot",
@@ -93,6 +96,8 @@ __all__ = [
     "inv",
     "matmul",
     "matrix_norm",
+    "matrix_power",
+    "matrix_rank",
     "multi_matmul",
     "norm",
     "outer",

@@ -8,11 +8,12 @@ from typing import Any, NamedTuple
 
 from ..._tensor import Tensor
 from .._core import OPS, Op, register
-from .._public import run
+from .._public import as_tensor_input, run
 from ..einsum import call_op
 from ._helpers import (
     _PAD_LAST,
     _T,
+    _backend_of,
     _cols,
     _composite,
     _fn,
@@ -428,3 +429,61 @@ def svdvals(x: Any, /, *, constant: bool | None = None) -> Tensor:
 for _f in (cholesky, qr, eigh, eigvalsh, svd, svdvals):
     _f.__module__ = "xgrad.linalg"
     LINALG[_f.__name__] = _f
+
+
+# =============================================================================================
+# rank
+# =============================================================================================
+def matrix_rank(A: Any, tol: Any = None, hermitian: bool = False, *, rtol: Any = None) -> Any:
+    """The rank of a (stack of) matrices: the number of singular values above a threshold,
+    as :func:`numpy.linalg.matrix_rank` (the array API's ``matrix_rank(x, /, *, rtol=None)``
+    too). The threshold is ``tol`` (absolute) if given, else ``rtol`` times the largest
+    singular value, ``rtol`` defaulting to ``max(M, N)`` times the dtype's machine epsilon.
+
+    Not differentiable: returns an integer array of the input's backend (not a Tensor). A
+    1-D input has rank 1 unless it is all zeros, as in NumPy.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> xg.linalg.matrix_rank(xg.tensor([[1.0, 2.0], [2.0, 4.0]]))
+    array(1)
+    >>> xg.linalg.matrix_rank(xg.tensor([[[1.0, 0.0], [0.0, 1e-3]]]), tol=1e-2)
+    array([1])
+    """
+    if hermitian:
+        raise TypeError("matrix_rank: hermitian=True is not supported for xgrad tensors")
+    if tol is not None and rtol is not None:
+        raise ValueError("matrix_rank: give tol or rtol, not both")
+    x = as_tensor_input(A)
+    bk = _backend_of(x)
+    xp = bk.xp
+    data = x._data if isinstance(x, Tensor) else x
+    tol, rtol = (v._data if isinstance(v, Tensor) else v for v in (tol, rtol))
+    if len(data.shape) < 2:
+        out = xp.astype(xp.any(data != 0), xp.int64)
+        return out if out.__class__ is bk.array_type else bk.fix_result(out)
+    if not xp.isdtype(data.dtype, "real floating"):
+        data = xp.astype(data, xp.float64)
+    if tol is None and hasattr(xp.linalg, "matrix_rank"):
+        out = xp.linalg.matrix_rank(data, rtol=rtol)
+    else:
+        s = xp.linalg.svdvals(data)
+        if tol is None:
+            m, n = data.shape[-2:]
+            rtol = max(m, n) * xp.finfo(data.dtype).eps if rtol is None else rtol
+            tol = xp.max(s, axis=-1, keepdims=True) * _trailing(xp, rtol)
+        else:
+            tol = _trailing(xp, tol)
+        out = xp.count_nonzero(s > tol, axis=-1)
+    return out if out.__class__ is bk.array_type else bk.fix_result(out)
+
+
+def _trailing(xp: Any, v: Any) -> Any:
+    """A per-matrix threshold (a number, or an array over the batch) against the last axis
+    of the singular values."""
+    return xp.expand_dims(v, axis=-1) if hasattr(v, "shape") else v
+
+
+matrix_rank.__module__ = "xgrad.linalg"
+LINALG["matrix_rank"] = matrix_rank

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import operator
 from typing import Any, NamedTuple
 
 from ..._nsbase import TensorNamespace
 from ..._tensor import Tensor
 from .._core import OPS, Op, register
-from .._public import constant_result, run
-from ._helpers import _T, _floating, _matrix, _mm, _split, _unpack
+from .._public import as_tensor_input, constant_result, run
+from ._helpers import (
+    _T,
+    _backend_of,
+    _composite,
+    _floating,
+    _fn,
+    _linalg_error,
+    _matrix,
+    _mm,
+    _split,
+    _unpack,
+)
 from ._tables import LINALG
 
 
@@ -304,3 +316,63 @@ def pinv(
 for _f in (inv, det, slogdet, solve, pinv):
     _f.__module__ = "xgrad.linalg"
     LINALG[_f.__name__] = _f
+
+
+# =============================================================================================
+# integer powers
+# =============================================================================================
+def matrix_power(a: Any, n: int, *, constant: bool | None = None) -> Tensor:
+    """``a`` raised to the integer power ``n`` (a stack of square matrices), as
+    :func:`numpy.linalg.matrix_power`: repeated squaring, through ``inv(a)`` for ``n < 0``;
+    ``n = 0`` gives identity matrices (whose derivative is 0). Differentiable, as the
+    products and the inverse it is made of.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> a = xg.tensor([[1.0, 1.0], [0.0, 1.0]])
+    >>> y = xg.linalg.matrix_power(a, 3)
+    >>> y.sum().backward()
+    >>> y, a.grad
+    (Tensor([[1., 3.],
+            [0., 1.]]), array([[ 6.,  3.],
+           [10.,  6.]]))
+    >>> xg.linalg.matrix_power(a, -2)
+    Tensor([[ 1., -2.],
+            [ 0.,  1.]])
+    """
+    try:
+        k = operator.index(n)
+    except TypeError:
+        raise TypeError(f"matrix_power: the exponent must be an integer, got {n!r}") from None
+    a = as_tensor_input(a)
+    shape = tuple(a.shape)
+    if len(shape) < 2 or shape[-1] != shape[-2]:
+        raise _linalg_error(a)(
+            f"matrix_power: the last 2 dimensions must be square; got shape {shape}"
+        )
+
+    def build() -> Tensor:
+        if k == 0:  # the identity, recorded as a function of a (a zero derivative)
+            data = a._data if isinstance(a, Tensor) else a
+            xp = _backend_of(a).xp
+            eye = xp.broadcast_to(xp.eye(shape[-1], dtype=data.dtype, device=data.device), shape)
+            keep = xp.ones(shape, dtype=xp.bool, device=data.device)
+            return _fn("where")(keep, eye, a)
+        base = inv(a) if k < 0 else a
+        out = None
+        m = abs(k)
+        while True:
+            if m & 1:
+                out = base if out is None else _fn("matmul")(out, base)
+            m >>= 1
+            if not m:
+                break
+            base = _fn("matmul")(base, base)
+        return _fn("positive")(out) if out is a else out  # a new tensor for n = 1
+
+    return _composite(constant, build)
+
+
+matrix_power.__module__ = "xgrad.linalg"
+LINALG["matrix_power"] = matrix_power

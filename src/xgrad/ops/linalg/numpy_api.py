@@ -10,11 +10,11 @@ from ..._tensor import Tensor
 from ..einsum import einsum
 from ._helpers import _no_numpy_arg
 from ._tables import LINALG, NUMPY_DISPATCH, PUBLIC
-from .decompositions import cholesky, eigh, eigvalsh, qr, svd, svdvals
+from .decompositions import cholesky, eigh, eigvalsh, matrix_rank, qr, svd, svdvals
 from .diagonals import diagonal, trace
-from .inverse import det, inv, pinv, slogdet, solve
+from .inverse import det, inv, matrix_power, pinv, slogdet, solve
 from .norms import matrix_norm, norm, vector_norm
-from .products import _multi_dot, dot, inner, matmul, outer, tensordot, vdot, vecdot
+from .products import _multi_dot, cross, dot, inner, matmul, outer, tensordot, vdot, vecdot
 
 
 # =============================================================================================
@@ -101,6 +101,9 @@ NUMPY_DISPATCH.update(
         "linalg.tensordot": LINALG["tensordot"],
         "linalg.diagonal": LINALG["diagonal"],
         "linalg.trace": LINALG["trace"],
+        "linalg.cross": cross,
+        "linalg.matrix_power": matrix_power,
+        "linalg.matrix_rank": matrix_rank,
     }
 )
 

@@ -106,6 +106,12 @@ register(
 )
 
 
+def _vecdot(xp: Any, x1: Any, x2: Any, *, axis: int) -> Any:
+    out = xp.vecdot(x1, x2, axis=axis)
+    dt = xp.result_type(x1, x2)  # array-api-compat sums small integers in a wider dtype
+    return out if out.dtype == dt else xp.astype(out, dt)
+
+
 def _vecdot_jvp(xp: Any, t: Any, x1: Any, x2: Any, *, axis: int) -> Any:
     return _product_rule(lambda u, v: xp.vecdot(u, v, axis=axis), t, x1, x2)
 
@@ -114,7 +120,7 @@ register(
     Op(
         "vecdot",
         ("x1", "x2"),
-        lambda xp, x1, x2, *, axis: xp.vecdot(x1, x2, axis=axis),
+        _vecdot,
         (
             lambda xp, g, x2, *, axis: xp.expand_dims(g, axis=axis) * x2,
             lambda xp, g, x1, *, axis: xp.expand_dims(g, axis=axis) * x1,
@@ -483,3 +489,68 @@ LINALG["vecdot"] = vecdot
 LINALG["multi_dot"] = _multi_dot
 _multi_dot.__name__ = _multi_dot.__qualname__ = "multi_dot"
 _multi_dot.__module__ = "xgrad.linalg"
+
+
+# =============================================================================================
+# the cross product
+# =============================================================================================
+# Bilinear: <g, a x b> = <a, b x g> = <b, g x a> (the scalar triple product), so each rule is
+# one more cross product; the engine sums a broadcast input's gradient back to its shape.
+def _cross_jvp(xp: Any, t: Any, x1: Any, x2: Any, *, axis: int) -> Any:
+    return _product_rule(lambda u, v: xp.linalg.cross(u, v, axis=axis), t, x1, x2)
+
+
+register(
+    Op(
+        "cross",
+        ("x1", "x2"),
+        lambda xp, x1, x2, *, axis: xp.linalg.cross(x1, x2, axis=axis),
+        (
+            lambda xp, g, x2, *, axis: xp.linalg.cross(x2, g, axis=axis),
+            lambda xp, g, x1, *, axis: xp.linalg.cross(g, x1, axis=axis),
+        ),
+        kind="linalg",
+        jvp=_cross_jvp,
+        doc="cross products of 3-vectors along an axis, with broadcasting",
+    )
+)
+
+
+def cross(x1: Any, x2: Any, /, *, axis: int = -1, constant: bool | None = None) -> Tensor:
+    """Cross products of 3-element vectors along ``axis``, broadcasting the other axes (the
+    array API's and :func:`numpy.linalg.cross`); differentiable in both inputs.
+
+    A negative ``axis`` counts from the end of both inputs; a non-negative one refers to the
+    broadcast shape, as for :func:`vecdot` (NumPy applies it to each input; the two agree
+    for inputs of one rank, and the array API specifies only negative axes).
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> a, b = xg.tensor([1.0, 0.0, 0.0]), xg.tensor([0.0, 2.0, 0.0])
+    >>> c = xg.linalg.cross(a, b)
+    >>> (c * xg.tensor([0.0, 0.0, 1.0])).sum().backward()
+    >>> c, a.grad, b.grad
+    (Tensor([0., 0., 2.]), array([2., 0., 0.]), array([0., 1., 0.]))
+    """
+    x1, x2 = as_tensor_input(x1), as_tensor_input(x2)
+    n1, n2 = len(x1.shape), len(x2.shape)
+    if n1 == 0 or n2 == 0:
+        raise ValueError("cross: inputs must have at least one dimension")
+    ax = _index(axis, "cross: axis")
+    if ax >= 0:
+        ax -= max(n1, n2)
+    if not -min(n1, n2) <= ax <= -1:
+        raise _backends.AxisError(
+            f"cross: axis {axis} is out of bounds for inputs of {n1} and {n2} dimensions"
+        )
+    if x1.shape[ax] != 3 or x2.shape[ax] != 3:
+        raise ValueError(
+            f"cross: both inputs must have 3 elements along axis {axis}; got shapes "
+            f"{tuple(x1.shape)} and {tuple(x2.shape)}"
+        )
+    return run(OPS["cross"], (x1, x2), {"axis": ax}, constant)
+
+
+cross.__module__ = "xgrad.linalg"
+LINALG["cross"] = cross
