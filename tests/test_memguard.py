@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import xgrad as mg
+from xgrad.errors import MemoryGuardError
 
 
 def _graph(a: np.ndarray) -> mg.Tensor:
@@ -145,3 +146,14 @@ def test_inplace_operations_never_mutate_saved_arrays(xb: Any) -> None:
         assert h.data is not saved
         y.backward()
     np.testing.assert_allclose(mg.tensor(x.grad).numpy(), [2.0, 4.0, 6.0, 8.0])
+
+
+def test_a_view_made_before_the_graph_is_guarded_too(np_only: Any) -> None:
+    x = mg.tensor([1.0, 2.0, 3.0])
+    views = [x[1:], x.reshape(3, 1), x.T, x[::2]]
+    y = x * x  # locks x's memory: the views' data share it
+    for v in views:
+        with pytest.raises(MemoryGuardError, match="memory guard"):
+            v.data[...] = 10.0
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad, [2.0, 4.0, 6.0])

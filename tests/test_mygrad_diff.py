@@ -41,10 +41,9 @@ def _unary(mg: Any, name: str, t: Any) -> Any:
 def _binary(mg: Any, name: str, a: Any, b: Any) -> Any:
     if mg is mygrad and name in ("maximum", "minimum"):
         # MyGrad gives both sides of a tie gradient 0; xgrad splits it evenly (as PyTorch and
-        # JAX). (a + b +- |a - b|) / 2 is the same value, and its MyGrad gradient is the even
-        # split (MyGrad's abs has derivative 0 at 0), so programs with ties compare too.
-        spread = mg.absolute(a - b)
-        return (a + b + spread) / 2 if name == "maximum" else (a + b - spread) / 2
+        # JAX). At a tie (a + b) / 2 is the same value with the even split as its MyGrad
+        # gradient, so programs with ties compare too.
+        return mg.where(a == b, (a + b) / 2, getattr(mg, name)(a, b))
     return getattr(mg, name)(a, b)
 
 

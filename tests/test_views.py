@@ -478,3 +478,28 @@ def test_einsum_views_of_transposes_and_batched_diagonals(xb: Any) -> None:
     np.testing.assert_array_equal(xb.host(y.grad), 2 * np.broadcast_to(np.eye(3), (2, 3, 3)))
     w = mg.tensor(np.arange(4.0).reshape(2, 2))
     assert mg.einsum("ij->i", w).base is None  # a sum: a new array, as NumPy
+
+
+@pytest.mark.parametrize("name", ["reshape", "transpose", "expand_dims"])
+def test_a_write_through_a_constant_view_keeps_the_bases_history(xb: Any, name: str) -> None:
+    x = mg.tensor([1.0, 2.0, 3.0])
+    y = x * 1
+    z = y * 2
+    w = {
+        "reshape": lambda: mg.reshape(y, (3,), constant=True),
+        "transpose": lambda: mg.transpose(y, constant=True),
+        "expand_dims": lambda: mg.expand_dims(y, 0, constant=True),
+    }[name]()
+    w[(0,) * w.ndim] = 10.0
+    assert w.constant and y.creator is not None
+    (z.sum() + (y * y).sum()).backward()
+    np.testing.assert_array_equal(xb.host(x.grad), [2.0, 6.0, 8.0])  # finite differences
+
+
+@pytest.mark.parametrize("constant", [True, False])
+def test_einsum_views_with_constant(xb: Any, constant: bool) -> None:
+    x = mg.tensor([[1.0, 2.0], [3.0, 4.0]])
+    d = mg.einsum("ii->i", x, constant=constant)
+    assert d.base is x and d.constant is constant
+    d[...] = 0.0
+    np.testing.assert_array_equal(xb.host(x), [[0.0, 2.0], [3.0, 0.0]])

@@ -5,8 +5,11 @@ ordinary op on the old one, then the tensor object ``x`` is pointed at the new v
 node. Graphs recorded earlier keep the node (and the array) of the old value, so they are
 unaffected, and ``x`` continues from there.
 
-Everything that can go wrong (shape, dtype cast, constant target) is checked before anything
-changes, so a failed in-place operation leaves the tensor and its graph as they were.
+Everything that can go wrong (shape, dtype cast) is checked before anything changes, so a
+failed in-place operation leaves the tensor and its graph as they were. Writing a value that
+needs a gradient into a constant tensor makes the tensor non-constant: its new value depends
+on that value, which gets its gradient (``xp.zeros(...)`` filled with ``a[i] = t``, as
+array-API code builds results).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from typing import Any
 from . import _views
 from ._tensor import Tensor, _broadcast_shape, make_tensor
 
-__all__ = ["assign", "check_target"]
+__all__ = ["assign", "check_target", "live"]
 
 _KIND = {"bool": 0, "integral": 1, "real floating": 2}
 _FLOAT32 = "float32"
@@ -36,15 +39,6 @@ def check_target(target: Tensor, args: Sequence[Any], opname: str) -> None:
     first: they are what a NumPy user expects to hear about)."""
     if not _trivial(target._data, args):
         _check_shape_and_cast(target, args, opname)
-    if target._constant:
-        for a in args:
-            if isinstance(a, Tensor) and not a._constant:
-                raise ValueError(
-                    f"{opname}: cannot write a value that needs a gradient into a constant "
-                    "tensor (its gradient would be lost silently). Make the target "
-                    "non-constant (xgrad.tensor(..., constant=False)) or use an out-of-place "
-                    "operation."
-                )
 
 
 def _check_shape_and_cast(target: Tensor, args: Sequence[Any], opname: str) -> None:
@@ -95,6 +89,20 @@ def _trivial(tdata: Any, args: Sequence[Any]) -> bool:
         if getattr(a, "shape", None) != shape or getattr(a, "dtype", None) != dtype:
             return False
     return True
+
+
+def live(t: Tensor) -> Tensor:
+    """``t`` as the input of an in-place operation on it. A ``constant=True`` view of a
+    non-constant tensor passes no gradient to its base when used, but a write through it must
+    keep the base's history for the elements it does not change: the operation then reads the
+    same view recorded from the base."""
+    base = t._base
+    if base is None or not t._constant or base._constant:
+        return t
+    value = base
+    for link in t._vchain:
+        value = link.apply(value)
+    return value
 
 
 def assign(target: Tensor, result: Any, opname: str = "in-place operation") -> Tensor:

@@ -206,8 +206,9 @@ def copyto(dst: Any, src: Any, casting: str = "same_kind", where: Any = True) ->
     (those of ``dst[...] = value``): ``dst`` continues from a new graph node, the
     gradient reaches ``src`` for the elements written and the old value of ``dst`` for the
     others, graphs recorded before are unaffected, and views of ``dst`` see the write.
-    Writing a value that needs a gradient into a constant tensor raises. Into a plain array
-    the data is copied and no graph is involved (as MyGrad does for every target).
+    Writing a value that needs a gradient into a constant tensor makes it non-constant. Into
+    a plain array the data is copied and no graph is involved (as MyGrad does for every
+    target).
 
     Examples
     --------
@@ -255,6 +256,9 @@ def copyto(dst: Any, src: Any, casting: str = "same_kind", where: Any = True) ->
         from ._creation import astensor
 
         value = astensor(value, constant=True)
+    if value is src or value._data is getattr(src, "_data", src):
+        # a recorded copy: dst must neither share src's memory nor stand in for src's node
+        value = FUNCTIONS["astype"](value, dst.dtype, copy=True)
     _inplace.check_target(dst, (value,), "copyto")
     _inplace.assign(dst, value, "copyto")
 

@@ -146,6 +146,7 @@ def view_grad(t: Tensor) -> Any:
 def _rebind(t: Tensor, value: Tensor) -> None:
     t._data = value._data
     t._node = None if value._constant else value._node
+    t._constant = value._constant  # a constant written with a value that needs a gradient
     tans = getattr(value, "_tan", None)
     if tans is not None or getattr(t, "_tan", None) is not None:
         t._tan = tans
@@ -157,9 +158,10 @@ def write(target: Tensor, result: Tensor) -> None:
         detach_if_consumed(target)
     base = target._base
     if base is None:
+        was = target._constant
         _rebind(target, result)
         if getattr(target, "_views", None):
-            replay_views(target)
+            replay_views(target, was and not target._constant)
         return
     chain = target._vchain
     values = [base]
@@ -168,12 +170,14 @@ def write(target: Tensor, result: Tensor) -> None:
     value = result
     for link, parent in zip(reversed(chain), reversed(values), strict=True):
         value = link.unview(parent, value)
+    was = base._constant
     _rebind(base, value)
-    replay_views(base)
+    replay_views(base, was and not base._constant)
 
 
-def replay_views(base: Tensor) -> None:
-    """Point every live view of ``base`` at the same view of its current value."""
+def replay_views(base: Tensor, unconstant: bool = False) -> None:
+    """Point every live view of ``base`` at the same view of its current value
+    (``unconstant``: the base stopped being constant, and so do its views)."""
     alive = []
     for ref in base._views:
         v = ref()
@@ -184,6 +188,8 @@ def replay_views(base: Tensor) -> None:
         for link in v._vchain:
             t = link.apply(t)
         v._data = t._data
+        if unconstant:
+            v._constant = False
         v._node = None if t._constant or v._constant else t._node
         if getattr(t, "_tan", None) is not None or getattr(v, "_tan", None) is not None:
             v._tan = getattr(t, "_tan", None)

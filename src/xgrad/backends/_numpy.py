@@ -287,8 +287,9 @@ class NumpyBackend(Backend):
         return np.array(arr, copy=True)
 
     def user_array(self, arr: Any) -> Any:
-        # the hot case first: no live graph has locked anything, or this array is writable
-        if not _locks or arr.flags.writeable or not _guarded(arr):
+        # the hot case first: no live graph has locked anything; then the memory: a view
+        # made before its base was locked is writable itself, but the guard holds its memory
+        if not _locks or not _guarded(arr):
             return arr
         entry = _locks.get(id(arr))
         if entry is None:  # the guard holds the memory it views, not the array itself

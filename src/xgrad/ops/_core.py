@@ -260,12 +260,13 @@ def coerce(bk: Any, value: Any, ref: Any, opname: str) -> Any:
             if da != dv:
                 raise _backends.device_mismatch_error(bk, da, dv, opname)
         return value
+    if isinstance(value, (int, float)) and not isinstance(value, bk.array_types):
+        # NumPy's scalars (np.float64(2), np.sqrt(2.0)) are Python numbers on any backend
+        return float(value) if isinstance(value, float) else int(value)
     other = _backends.backend_of(value)
     if other is not None:
         dev = bk.device_of(ref) if hasattr(ref, "shape") else None
         raise _backends.mismatch_error(bk, other, opname, devices=(dev, other.device_of(value)))
-    if isinstance(value, (int, float)):  # int/float subclasses (NumPy scalars on other backends)
-        return float(value) if isinstance(value, float) else int(value)
     if isinstance(value, (list, tuple)):
         device = bk.device_of(ref) if hasattr(ref, "shape") else None
         return bk.asarray(value, device=device)

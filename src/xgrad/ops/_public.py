@@ -121,6 +121,7 @@ def ufunc_call(
         args = tuple(a.astype(dtype) if isinstance(a, Tensor) else a for a in args)
     if out is not None:
         _inplace.check_target(out, args, op.name)
+        args = tuple(_inplace.live(a) if a is out else a for a in args)
     result = run(op, args, params, constant)
     if where is not True:
         fill = out if out is not None else _zeros_for(result)

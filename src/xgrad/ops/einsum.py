@@ -461,12 +461,14 @@ def einsum(
     del optimize
     if out is not None:
         return _write(out, einsum(subscripts, *operands, constant=constant))
+    one = operands[0] if len(operands) == 1 else None
+    if isinstance(one, Tensor) and (constant is None or constant or not one._constant):
+        view = _as_view(subscripts, operands)  # a view with constant= too, as the view functions
+        if view is not None:
+            return constant_result(view, operands) if constant and not view._constant else view
     if constant:
         with no_autodiff:
             return constant_result(_einsum(subscripts, operands), operands)
-    view = _as_view(subscripts, operands) if constant is None else None
-    if view is not None:
-        return view
     out = _einsum(subscripts, operands)
     return nonconstant_result(out) if constant is False else out
 

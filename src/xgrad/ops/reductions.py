@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ..backends._dtypes import dtype_is
 from ._core import Op, register
 
 
@@ -57,8 +58,14 @@ def _sum_vjp(xp: Any, g: Any, x_shape: tuple, *, axis: Any, keepdims: bool) -> A
     return xp.broadcast_to(_expand(xp, g, x_shape, axis, keepdims), x_shape)
 
 
+def _floating(xp: Any, x: Any) -> Any:
+    """Integer or boolean data as float64, as NumPy's mean, var and std compute them (the
+    standard's functions take floating data only)."""
+    return x if dtype_is(xp, x.dtype, "real floating") else xp.astype(x, xp.float64)
+
+
 def _mean(xp: Any, x: Any, *, axis: Any, keepdims: bool) -> Any:
-    return xp.mean(x, axis=axis, keepdims=keepdims)
+    return xp.mean(_floating(xp, x), axis=axis, keepdims=keepdims)
 
 
 def _mean_vjp(xp: Any, g: Any, x_shape: tuple, *, axis: Any, keepdims: bool) -> Any:
@@ -68,11 +75,11 @@ def _mean_vjp(xp: Any, g: Any, x_shape: tuple, *, axis: Any, keepdims: bool) -> 
 
 # -- var / std -----------------------------------------------------------------------------------
 def _var(xp: Any, x: Any, *, axis: Any, keepdims: bool, ddof: float) -> Any:
-    return xp.var(x, axis=axis, keepdims=keepdims, correction=ddof)
+    return xp.var(_floating(xp, x), axis=axis, keepdims=keepdims, correction=ddof)
 
 
 def _std(xp: Any, x: Any, *, axis: Any, keepdims: bool, ddof: float) -> Any:
-    return xp.std(x, axis=axis, keepdims=keepdims, correction=ddof)
+    return xp.std(_floating(xp, x), axis=axis, keepdims=keepdims, correction=ddof)
 
 
 def _dof(n: int, ddof: float) -> float:

@@ -92,7 +92,7 @@ register(
     Op(
         "where",
         ("cond", "a", "b"),
-        lambda xp, cond, a, b: xp.where(cond, a, b),
+        lambda xp, cond, a, b: xp.where(truth(xp, cond), a, b),
         (
             None,
             lambda xp, g, cond: masked(xp, truth(xp, cond), g),
