@@ -16,6 +16,10 @@ The ``xb`` fixture selects a backend for the duration of a test (through
 from __future__ import annotations
 
 import os
+
+# SciPy reads this once, at import: its array-API paths are what tests/test_consumers.py
+# differentiates through
+os.environ.setdefault("SCIPY_ARRAY_API", "1")
 from dataclasses import dataclass
 from typing import Any
 

@@ -19,6 +19,7 @@ from . import (  # noqa: F401
     _methods,
     _transfer,
     _xp,
+    array_api,
     errors,
     func,
     linalg,
@@ -105,6 +106,7 @@ __all__ = [
     "full_like",
     "empty_like",
     # submodules
+    "array_api",
     "errors",
     "func",
     "linalg",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import _inplace, _views
-from ._tensor import Tensor
+from ._tensor import Tensor, make_tensor
 from .errors import NonDifferentiableError
 from .ops import FUNCTIONS as F
 from .ops import NONDIFF, OPS, apply, apply1, apply2
@@ -19,14 +19,23 @@ _neg, _pos, _abs = OPS["negative"], OPS["positive"], OPS["absolute"]
 _mod = OPS["remainder"]
 
 
+def _constant(value: Any, like: Tensor) -> Any:
+    """An operator's non-differentiable result as a constant tensor: the array API standard's
+    operators return the array type they were called on, so code written against it sees
+    one namespace (``(x > 0) & (y > 0)`` stays a tensor)."""
+    if value is NotImplemented or isinstance(value, (bool, int, float, Tensor)):
+        return value
+    return make_tensor(value, like._backend, None, True)
+
+
 def _nd(name: str) -> Any:
     nd = NONDIFF[name]
 
     def forward(self: Tensor, other: Any) -> Any:
-        return call_nondiff(nd, (self, other), {})
+        return _constant(call_nondiff(nd, (self, other), {}), self)
 
     def reflected(self: Tensor, other: Any) -> Any:
-        return call_nondiff(nd, (other, self), {})
+        return _constant(call_nondiff(nd, (other, self), {}), self)
 
     return forward, reflected
 
@@ -36,7 +45,7 @@ def _compare(name: str) -> Any:
 
     def method(self: Tensor, other: Any) -> Any:
         try:
-            return call_nondiff(nd, (self, other), {})
+            return _constant(call_nondiff(nd, (self, other), {}), self)
         except TypeError:
             return NotImplemented
 
@@ -46,7 +55,7 @@ def _compare(name: str) -> Any:
 def _iop(op: Any) -> Any:
     def method(self: Tensor, other: Any) -> Tensor:
         _inplace.check_target(self, (self, other), op.name)
-        return _inplace.assign(self, apply2(op, self, other), op.name)
+        return _inplace.assign(self, apply2(op, _inplace.live(self), other), op.name)
 
     method.__name__ = f"__i{op.name}__"
     return method
@@ -92,7 +101,11 @@ def _install() -> None:
     T.__and__, T.__rand__ = _nd("bitwise_and")
     T.__or__, T.__ror__ = _nd("bitwise_or")
     T.__xor__, T.__rxor__ = _nd("bitwise_xor")
-    T.__invert__ = lambda self: call_nondiff(NONDIFF["bitwise_invert"], (self,), {})
+    T.__lshift__, T.__rlshift__ = _nd("left_shift")
+    T.__rshift__, T.__rrshift__ = _nd("right_shift")
+    T.__invert__ = lambda self: _constant(
+        call_nondiff(NONDIFF["bitwise_invert"], (self,), {}), self
+    )
     T.__eq__ = _compare("equal")
     T.__ne__ = _compare("not_equal")
     T.__lt__ = _compare("less")
@@ -220,9 +233,7 @@ def _picks_one_element(key: tuple, ndim: int) -> bool:
 
 def _setitem(self: Tensor, key: Any, value: Any) -> None:
     k = normalize_key(self._backend, self._data, key)
-    if self._constant and isinstance(value, Tensor) and not value._constant:
-        _inplace.check_target(self, (value,), "setitem")  # raises: constant target
-    _inplace.assign(self, apply(OPS["setitem"], (self, value), {"key": k}))
+    _inplace.assign(self, apply(OPS["setitem"], (_inplace.live(self), value), {"key": k}))
 
 
 def _iter(self: Tensor) -> Any:

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import math
 import operator
+import sys
+import warnings
 from typing import Any
 
 from . import _engine
 from . import backends as _backends
 from ._engine import STATE
 from .backends._dtypes import check_array_dtype
+from .errors import GradientLostWarning
 
 __all__ = ["Tensor", "make_tensor"]
 
@@ -102,6 +105,30 @@ class Tensor:
         While a live graph saved it (NumPy's memory guard), a read-only view of it whose
         writes raise :class:`~xgrad.errors.MemoryGuardError`, saying how to release it."""
         return self._backend.user_array(self._data)
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        """Replace the data, as MyGrad allows (``x.data = x.data - lr * x.grad``; an in-place
+        ``x.data -= ...`` writes the array itself and sets it back unchanged). Graphs that
+        used the old array keep it; a tensor computed by an op becomes a new leaf."""
+        if value is self._data:
+            return  # the array itself, written in place
+        if self._base is not None:
+            raise ValueError(
+                "cannot replace the data of a view (it shares memory with its base); write "
+                "into it instead: view[...] = value"
+            )
+        bk = self._backend
+        arr, _ = to_backend_array(value, copy=None, backend=bk, device=self.device)
+        check_constant(self._constant, arr, bk)
+        node = self._node
+        if node is not None and (
+            node.op is not None or tuple(arr.shape) != tuple(node.shape) or arr.dtype != node.dtype
+        ):
+            self._node = None  # a new leaf (a leaf keeps its gradient, as in MyGrad)
+        self._data = arr
+        if getattr(self, "_views", None):
+            _views.replay_views(self)
 
     @property
     def grad(self) -> Any:
@@ -271,6 +298,10 @@ class Tensor:
         return float(d)
 
     def __float__(self) -> float:
+        if not self._constant and STATE.enabled and _library_caller():
+            # float(loss) in a training loop is the user's choice; a library doing it (a
+            # metric that returns a Python float) silently ends the graph
+            _gradient_lost("converted to a Python float")
         return float(self.item())
 
     def __int__(self) -> int:
@@ -301,6 +332,8 @@ class Tensor:
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> Any:
         bk = self._backend
+        if not self._constant and STATE.enabled:
+            _gradient_lost("converted to a NumPy array (numpy.asarray)")
         if bk.name != "numpy":
             raise TypeError(
                 f"this tensor lives on the {bk.name!r} backend "
@@ -313,6 +346,41 @@ class Tensor:
         if copy:
             return data.copy()
         return data
+
+    def __dlpack__(
+        self,
+        *,
+        stream: Any = None,
+        max_version: tuple[int, int] | None = None,
+        dl_device: Any = None,
+        copy: bool | None = None,
+    ) -> Any:
+        """Export the data through DLPack (the array API's interchange protocol); the
+        consumer's array has no gradient."""
+        if not self._constant and STATE.enabled:
+            _gradient_lost("exported through DLPack")
+        kwargs: dict[str, Any] = {"stream": stream}
+        if max_version is not None:
+            kwargs["max_version"] = max_version
+        if dl_device is not None:
+            kwargs["dl_device"] = dl_device
+        if copy is not None:
+            kwargs["copy"] = copy
+        return self._data.__dlpack__(**kwargs)
+
+    def __dlpack_device__(self) -> tuple[Any, int]:
+        """The DLPack device of the data."""
+        return self._data.__dlpack_device__()
+
+    def __complex__(self) -> complex:
+        """A one-element tensor as a Python complex number with imaginary part 0 (the array
+        API's rule for real data; xgrad holds no complex data)."""
+        if self.size != 1:
+            raise TypeError(
+                "complex() needs a tensor with exactly one element; this one has shape "
+                f"{self.shape}"
+            )
+        return complex(self.item())
 
     def copy(self, *, constant: bool | None = None) -> Tensor:
         """A copy of the data and of the gradient, disconnected from the graph (as MyGrad)."""
@@ -375,6 +443,45 @@ class Tensor:
         return format(self.item(), spec)
 
     # NumPy's __array_ufunc__ and __array_function__ are installed by xgrad._interop.
+
+
+def _library_caller() -> bool:
+    """Whether the code that called into xgrad lives in an installed package."""
+    frame = sys._getframe(2)
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("xgrad."):
+        frame = frame.f_back
+    return frame is not None and "-packages" in frame.f_code.co_filename
+
+
+def _gradient_lost(how: str) -> None:
+    """Warn that a tensor needing a gradient left the graph: name the library function that
+    did it and point the warning at the user's line that called into that library."""
+    frames = []
+    frame = sys._getframe(0)
+    while frame is not None:
+        frames.append(frame)
+        frame = frame.f_back
+    mods = [f.f_globals.get("__name__", "") for f in frames]
+    ours = ("xgrad.", "numpy", "array_api_compat")
+    lib = next((k for k, m in enumerate(mods) if not m.startswith(ours)), len(mods) - 1)
+    where = f"{mods[lib]}.{frames[lib].f_code.co_qualname}"
+    user = lib
+    if "-packages" in frames[lib].f_code.co_filename:  # an installed library: find its caller
+        top = mods[lib].split(".")[0]
+        while user + 1 < len(frames) and mods[user + 1].split(".")[0] == top:
+            user += 1
+        if user + 1 < len(frames):
+            user += 1
+            where += f" (called from {mods[user]}, line {frames[user].f_lineno})"
+    warnings.warn(
+        f"a tensor that needs a gradient was {how} in {where}: what is computed from that "
+        "array gets no gradient, so derivatives through it are lost. For a deliberate "
+        "conversion use tensor.data (the array itself) or tensor.numpy() (a copy); "
+        'warnings.simplefilter("error", xgrad.errors.GradientLostWarning) makes this an '
+        "error.",
+        GradientLostWarning,
+        stacklevel=user + 1,
+    )
 
 
 def _rebuild(host: Any, constant: bool, backend: str, grad: Any = None) -> Tensor:

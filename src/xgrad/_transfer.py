@@ -85,7 +85,13 @@ def to_device(x: Any, device: Any, *, backend: Any = None) -> Tensor:
     return out
 
 
-Tensor.to_device = lambda self, device, *, backend=None: to_device(self, device, backend=backend)
+def _to_device_method(self: Tensor, device: Any, /, *, stream: Any = None, backend: Any = None):
+    """``to_device(self, device, backend=backend)`` (the array API's method; ``stream`` is
+    accepted for its signature: copies here are synchronous)."""
+    return to_device(self, device, backend=backend)
+
+
+Tensor.to_device = _to_device_method
 
 
 def to_numpy(x: Any) -> Any:

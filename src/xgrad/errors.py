@@ -13,6 +13,7 @@ __all__ = [
     "BackendUnavailableError",
     "DeviceMismatchError",
     "DisconnectedGradientError",
+    "GradientLostWarning",
     "GraphConsumedError",
     "MemoryGuardError",
     "NonDifferentiableError",
@@ -53,3 +54,11 @@ class GraphConsumedError(RuntimeError):
 class DisconnectedGradientError(ValueError):
     """A function transformed by :mod:`xgrad.func` returned a value that does not depend on
     the argument being differentiated (for example, it called ``float()`` or ``.data``)."""
+
+
+class GradientLostWarning(UserWarning):
+    """A tensor that needs a gradient was turned into a plain array (NumPy's ``__array__``,
+    DLPack), so whatever is computed from that array gets no gradient. The warning names the
+    function that did it. Make it an error with
+    ``warnings.simplefilter("error", xgrad.errors.GradientLostWarning)``; silence it for a
+    deliberate conversion with ``tensor.data`` or ``tensor.numpy()``."""

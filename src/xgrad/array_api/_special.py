@@ -1,0 +1,78 @@
+"""``xp.special``: differentiable special functions that SciPy looks up on an array-API
+namespace before falling back to NumPy (``scipy.special.expit(t)`` then computes on the tensor
+and keeps its graph). Each is a composition of differentiable ops, written so that no branch
+of a ``where`` produces an infinity or a NaN that the chain rule would turn into a NaN
+gradient (the "double where" rule: make the unused branch's input safe first)."""
+
+from __future__ import annotations
+
+import types
+from typing import Any
+
+from ..ops import FUNCTIONS as F
+from ._common import as_tensor, named
+
+__all__ = ["special_module"]
+
+_TABLE: dict[str, Any] = {}
+
+
+def _public(fn: Any) -> Any:
+    named(fn, fn.__name__)
+    fn.__module__ = "xgrad.array_api.special"
+    _TABLE[fn.__name__] = fn
+    return fn
+
+
+@_public
+def expit(x: Any, /) -> Any:
+    """The logistic sigmoid ``1 / (1 + exp(-x))``, as ``exp(-log(1 + exp(-x)))``: accurate
+    in both tails (``expit(-40)`` is ``4.2e-18``, not 0)."""
+    x = as_tensor(x)
+    return F["exp"](-F["logaddexp"](0.0, -x))
+
+
+@_public
+def log_expit(x: Any, /) -> Any:
+    """``log(expit(x)) = -log(1 + exp(-x))``, without overflow."""
+    return -F["logaddexp"](0.0, -as_tensor(x))
+
+
+@_public
+def logit(x: Any, /) -> Any:
+    """The inverse of ``expit``: ``log(x / (1 - x))``."""
+    x = as_tensor(x)
+    return F["log"](x) - F["log1p"](-x)
+
+
+@_public
+def entr(x: Any, /) -> Any:
+    """``-x log(x)`` for ``x > 0``, 0 at 0, ``-inf`` below."""
+    x = as_tensor(x)
+    positive = x > 0
+    safe = F["where"](positive, x, 1.0)
+    inner = -safe * F["log"](safe)
+    return F["where"](positive, inner, F["where"](x == 0, 0.0, -float("inf")))
+
+
+@_public
+def xlogy(x: Any, y: Any, /) -> Any:
+    """``x * log(y)``, 0 where ``x`` is 0 (whatever ``y``)."""
+    x, y = as_tensor(x), as_tensor(y)
+    zero = x == 0
+    return F["where"](zero, 0.0, x * F["log"](F["where"](zero, 1.0, y)))
+
+
+@_public
+def xlog1py(x: Any, y: Any, /) -> Any:
+    """``x * log1p(y)``, 0 where ``x`` is 0 (whatever ``y``)."""
+    x, y = as_tensor(x), as_tensor(y)
+    zero = x == 0
+    return F["where"](zero, 0.0, x * F["log1p"](F["where"](zero, 0.0, y)))
+
+
+def special_module() -> types.ModuleType:
+    mod = types.ModuleType("xgrad.array_api.special", __doc__)
+    for name, fn in _TABLE.items():
+        setattr(mod, name, fn)
+    return mod
