@@ -100,6 +100,10 @@ U = [
     ("arccsch", lambda x: np.arcsinh(1 / x), (0.2, 5)),
     ("arccoth", lambda x: np.arctanh(1 / x), (1.2, 5)),
 ]
+U += [
+    ("erf", np.vectorize(math.erf, otypes=[float]), (-3, 3)),
+    ("erfc", np.vectorize(math.erfc, otypes=[float]), (-3, 5)),
+]
 for _name, _ref, _dom in U:
     row(_name, fn(_name), _ref, 1, _dom)
 ROWS[[r.name for r in ROWS].index("absolute")].avoid = lambda x: x  # the kink at 0

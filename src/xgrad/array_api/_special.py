@@ -71,6 +71,25 @@ def xlog1py(x: Any, y: Any, /) -> Any:
     return F["where"](zero, 0.0, x * F["log1p"](F["where"](zero, 0.0, y)))
 
 
+@_public
+def erf(x: Any, /) -> Any:
+    """The error function (an op of xgrad's table: exact derivative ``2/sqrt(pi)
+    exp(-x^2)``)."""
+    return F["erf"](as_tensor(x))
+
+
+@_public
+def erfc(x: Any, /) -> Any:
+    """The complementary error function ``1 - erf(x)``, accurate in the upper tail."""
+    return F["erfc"](as_tensor(x))
+
+
+@_public
+def ndtr(x: Any, /) -> Any:
+    """The standard normal distribution function ``erfc(-x / sqrt(2)) / 2``."""
+    return 0.5 * F["erfc"](as_tensor(x) * -0.7071067811865476)
+
+
 def special_module() -> types.ModuleType:
     mod = types.ModuleType("xgrad.array_api.special", __doc__)
     for name, fn in _TABLE.items():
