@@ -565,3 +565,11 @@ def test_data_can_be_replaced_as_in_mygrad(xb: Any) -> None:
 def test_divmod_refuses_out_with_a_clear_message(xb: Any) -> None:
     with pytest.raises(TypeError, match="out= is not supported"):
         mg.divmod(mg.tensor([1.0]), 0.7, out=(None, None))
+
+
+def test_hard_tanh_tensor_bounds_get_the_clipped_elements_gradient(xb: Any) -> None:
+    from xgrad.nnet.activations import hard_tanh
+
+    lo, hi = mg.tensor(0.5), mg.tensor(0.8)
+    hard_tanh(mg.tensor([0.0, 0.6, 1.0, 2.0]), lower_bound=lo, upper_bound=hi).sum().backward()
+    assert grad(xb, lo) == 1.0 and grad(xb, hi) == 2.0

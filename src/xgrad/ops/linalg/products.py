@@ -106,6 +106,22 @@ register(
 )
 
 
+def _pair_axis(x1: Any, x2: Any, axis: Any, name: str) -> int:
+    """``axis`` of two broadcast operands as a negative index (counted in the broadcast
+    shape), checked against both."""
+    n1, n2 = len(x1.shape), len(x2.shape)
+    if n1 == 0 or n2 == 0:
+        raise ValueError(f"{name}: inputs must have at least one dimension")
+    ax = _index(axis, f"{name}: axis")
+    if ax >= 0:
+        ax -= max(n1, n2)
+    if not -min(n1, n2) <= ax <= -1:
+        raise _backends.AxisError(
+            f"{name}: axis {axis} is out of bounds for inputs of {n1} and {n2} dimensions"
+        )
+    return ax
+
+
 def _vecdot(xp: Any, x1: Any, x2: Any, *, axis: int) -> Any:
     out = xp.vecdot(x1, x2, axis=axis)
     dt = xp.result_type(x1, x2)  # array-api-compat sums small integers in a wider dtype
@@ -237,16 +253,7 @@ def vecdot(x1: Any, x2: Any, /, *, axis: int = -1, constant: bool | None = None)
            [1., 1.]]))
     """
     x1, x2 = as_tensor_input(x1), as_tensor_input(x2)
-    n1, n2 = len(x1.shape), len(x2.shape)
-    if n1 == 0 or n2 == 0:
-        raise ValueError("vecdot: inputs must have at least one dimension")
-    ax = _index(axis, "vecdot: axis")
-    if ax >= 0:
-        ax -= max(n1, n2)
-    if not -min(n1, n2) <= ax <= -1:
-        raise _backends.AxisError(
-            f"vecdot: axis {axis} is out of bounds for inputs of {n1} and {n2} dimensions"
-        )
+    ax = _pair_axis(x1, x2, axis, "vecdot")
     if x1.shape[ax] != x2.shape[ax]:
         raise ValueError(
             f"vecdot: the inputs have sizes {x1.shape[ax]} and {x2.shape[ax]} along axis {ax}"
@@ -534,16 +541,7 @@ def cross(x1: Any, x2: Any, /, *, axis: int = -1, constant: bool | None = None) 
     (Tensor([0., 0., 2.]), array([2., 0., 0.]), array([0., 1., 0.]))
     """
     x1, x2 = as_tensor_input(x1), as_tensor_input(x2)
-    n1, n2 = len(x1.shape), len(x2.shape)
-    if n1 == 0 or n2 == 0:
-        raise ValueError("cross: inputs must have at least one dimension")
-    ax = _index(axis, "cross: axis")
-    if ax >= 0:
-        ax -= max(n1, n2)
-    if not -min(n1, n2) <= ax <= -1:
-        raise _backends.AxisError(
-            f"cross: axis {axis} is out of bounds for inputs of {n1} and {n2} dimensions"
-        )
+    ax = _pair_axis(x1, x2, axis, "cross")
     if x1.shape[ax] != 3 or x2.shape[ax] != 3:
         raise ValueError(
             f"cross: both inputs must have 3 elements along axis {axis}; got shapes "
