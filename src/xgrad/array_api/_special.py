@@ -90,6 +90,32 @@ def ndtr(x: Any, /) -> Any:
     return 0.5 * F["erfc"](as_tensor(x) * -0.7071067811865476)
 
 
+_SQRT_HALF = 0.7071067811865476
+_LOG_SQRT_PI = 0.5723649429247001
+_LOG_HALF = -0.6931471805599453
+
+
+@_public
+def log_ndtr(x: Any, /) -> Any:
+    """``log(ndtr(x))`` without underflow: far in the lower tail (``x <= -2 sqrt(2)``) from
+    Laplace's continued fraction for ``erfc`` in log form (``log_ndtr(-40)`` is ``-804.6``),
+    above 0 as ``log1p(-ndtr(-x))``."""
+    x = as_tensor(x)
+    z = x * -_SQRT_HALF  # ndtr(x) = erfc(z) / 2
+    far = z >= 2.0
+    zt = F["where"](far, z, 2.0)
+    frac = zt
+    for k in range(50, 0, -1):
+        frac = zt + (k / 2) / frac
+    tail = _LOG_HALF - zt * zt - (_LOG_SQRT_PI + F["log"](frac))
+    positive = x > 0
+    xp_ = F["where"](positive, x, 0.0)
+    upper = F["log1p"](-0.5 * F["erfc"](xp_ * _SQRT_HALF))
+    xm = F["where"](F["logical_or"](far, positive), 0.0, x)
+    middle = F["log"](0.5 * F["erfc"](xm * -_SQRT_HALF))
+    return F["where"](far, tail, F["where"](positive, upper, middle))
+
+
 def special_module() -> types.ModuleType:
     mod = types.ModuleType("xgrad.array_api.special", __doc__)
     for name, fn in _TABLE.items():
