@@ -473,6 +473,10 @@ def test_pickling_keeps_the_gradient(xb: Any) -> None:
     assert y.backend is xb.backend and not y.constant
     np.testing.assert_array_equal(grad(xb, y), [2.0, 4.0])
     assert pickle.loads(pickle.dumps(mg.tensor([1.0]))).grad is None
+    assert y.device == x.device
+    if xb.name == "strict":  # back on the device it was pickled from, not the default one
+        with mg.use_backend("array_api_strict", device="cpu"):
+            assert pickle.loads(pickle.dumps(x)).device == x.device
 
 
 def test_valid_calls_that_used_to_crash(xb: Any) -> None:

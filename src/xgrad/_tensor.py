@@ -411,7 +411,8 @@ class Tensor:
         g = self.grad
         if g is not None:
             g = self._backend.to_host(g._data if isinstance(g, Tensor) else g)
-        return (_rebuild, (self.numpy(), self._constant, self._backend.name, g))
+        device = self._backend.device_str(self.device)
+        return (_rebuild, (self.numpy(), self._constant, self._backend.name, g, device))
 
     def __repr__(self) -> str:
         bk = self._backend
@@ -484,8 +485,15 @@ def _gradient_lost(how: str) -> None:
     )
 
 
-def _rebuild(host: Any, constant: bool, backend: str, grad: Any = None) -> Tensor:
-    t = Tensor(host, constant=constant, backend=backend)
+def _rebuild(
+    host: Any, constant: bool, backend: str, grad: Any = None, device: Any = None
+) -> Tensor:
+    """A pickled tensor, on the device it was pickled from when this machine has it (else
+    on the backend's current default, as before devices were recorded)."""
+    try:
+        t = Tensor(host, constant=constant, backend=backend, device=device)
+    except (ValueError, TypeError):
+        t = Tensor(host, constant=constant, backend=backend)
     if grad is not None:
         bk = t._backend
         t._leaf_or_node()._grad = bk.asarray(grad, dtype=t.dtype, device=t.device, copy=True)
