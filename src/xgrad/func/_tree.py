@@ -130,7 +130,13 @@ class _Inputs:
                 self.record = True
                 from ..ops import FUNCTIONS
 
-                return FUNCTIONS["positive"](v)  # a node of our own, linked to the outer graph
+                # a node of our own, linked to the outer graph; using v in an op clears its
+                # stale .grad (MyGrad's rule for ops), but a transform touches no .grad
+                node = v._leaf_or_node()
+                kept = node._grad
+                out = FUNCTIONS["positive"](v)
+                node._grad = kept
+                return out
             return Tensor(v, copy=False, constant=False)
         t = Tensor(v, copy=False)
         _check_float(t, argnum, what)
