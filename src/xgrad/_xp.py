@@ -71,26 +71,6 @@ def _asarray(x: Any, dtype: Any = None, device: Any = None, copy: Any = None) ->
     return x
 
 
-def _cumulative(name: str) -> Any:
-    fn = FUNCTIONS[name]
-
-    def cumulative(
-        x: Tensor, axis: int | None = None, dtype: Any = None, include_initial: bool = False
-    ) -> Tensor:
-        out = fn(x, axis)
-        if include_initial:
-            ax = 0 if axis is None else axis
-            shape = list(out.shape)
-            shape[ax] = 1
-            first = _creation.full_like(
-                out, 0.0 if name == "cumsum" else 1.0, shape=shape, constant=True
-            )
-            out = FUNCTIONS["concatenate"]([first, out], axis=ax)
-        return out
-
-    return cumulative
-
-
 def _var(name: str) -> Any:
     fn = FUNCTIONS[name]
 
@@ -124,8 +104,6 @@ def _build(bk: Any) -> TensorNamespace:
     for name in NONDIFF:
         ns[name] = _nondiff(name)
     ns.update(
-        cumulative_sum=_cumulative("cumsum"),
-        cumulative_prod=_cumulative("cumprod"),
         var=_var("var"),
         std=_var("std"),
         asarray=_asarray,

@@ -5,13 +5,12 @@ table behind both front doors)."""
 from __future__ import annotations
 
 import math
-from collections import namedtuple
 from collections.abc import Sequence
 from typing import Any
 
-from .. import _creation
 from .._tensor import Tensor
 from ..ops import FUNCTIONS as F
+from ..ops.nondiff import UniqueAllResult, UniqueCountsResult, UniqueInverseResult
 from ._common import as_tensor, data, named, out
 
 __all__ = ["FUNCTIONS_OTHER"]
@@ -76,30 +75,15 @@ def std(
     return F["std"](as_tensor(x), axis, correction, keepdims)
 
 
-def _cumulative(name: str, x: Tensor, axis: Any, dtype: Any, include_initial: bool) -> Tensor:
-    x = _cast(as_tensor(x), dtype)
-    if axis is None:
-        if x.ndim > 1:
-            raise ValueError(f"{name}: axis is required for arrays of more than one dimension")
-        axis = 0
-    if x.ndim == 0:
-        raise ValueError(f"{name}: x must have at least one dimension")
-    y = _cast(F["cumsum" if name == "cumulative_sum" else "cumprod"](x, axis), dtype)
-    if not include_initial:
-        return y
-    ax = axis % x.ndim
-    shape = tuple(1 if i == ax else n for i, n in enumerate(y.shape))
-    first = _creation.full_like(y, 0 if name == "cumulative_sum" else 1, shape=shape, constant=True)
-    return F["concatenate"]([first, y], ax)
-
-
 @_public
 def cumulative_sum(
     x: Tensor, /, *, axis: int | None = None, dtype: Any = None, include_initial: bool = False
 ) -> Tensor:
     """Running sum along ``axis`` (optional for 1-D input), starting with 0 if
     ``include_initial``."""
-    return _cumulative("cumulative_sum", x, axis, dtype, include_initial)
+    return F["cumulative_sum"](
+        as_tensor(x), axis=axis, dtype=dtype, include_initial=include_initial
+    )
 
 
 @_public
@@ -108,7 +92,9 @@ def cumulative_prod(
 ) -> Tensor:
     """Running product along ``axis``, starting with 1 if ``include_initial``; exact at
     zeros."""
-    return _cumulative("cumulative_prod", x, axis, dtype, include_initial)
+    return F["cumulative_prod"](
+        as_tensor(x), axis=axis, dtype=dtype, include_initial=include_initial
+    )
 
 
 # -- utility -----------------------------------------------------------------------------------
@@ -195,9 +181,6 @@ def sort(x: Tensor, /, *, axis: int = -1, descending: bool = False, stable: bool
 
 
 # -- sets --------------------------------------------------------------------------------------
-UniqueAllResult = namedtuple("UniqueAllResult", "values indices inverse_indices counts")
-UniqueCountsResult = namedtuple("UniqueCountsResult", "values counts")
-UniqueInverseResult = namedtuple("UniqueInverseResult", "values inverse_indices")
 
 
 @_public

@@ -594,20 +594,29 @@ def diff(a: Any, n: int = 1, axis: int = -1, prepend: Any = None, append: Any = 
     return t
 
 
-def _cumulative(name: str, x: Any, axis: int | None, include_initial: bool) -> Tensor:
+def _cumulative(name: str, x: Any, axis: int | None, dtype: Any, include_initial: bool) -> Tensor:
+    """The array API's running sum or product: ``axis`` is required beyond one dimension,
+    the result is computed in ``dtype`` (the input cast first, the result after: NumPy sums
+    small integers in a wider one), ``include_initial`` starts with 0 or 1."""
     t = _tensor(x)
+    if t.ndim == 0:
+        raise ValueError(f"{name}: x must have at least one dimension")
     if axis is None:
         if t.ndim > 1:
             raise ValueError(f"{name}: axis is required for arrays of more than one dimension")
         axis = 0
+    if dtype is not None and t.dtype != t._backend.dtype(dtype):
+        t = t.astype(dtype)
     out = _f("cumsum" if name == "cumulative_sum" else "cumprod")(t, axis)
+    if dtype is not None and out.dtype != t.dtype:
+        out = out.astype(t.dtype)
     if include_initial:
         ax = norm_axis(axis, t.ndim)
         shape = list(out.shape)
         shape[ax] = 1
         from .._creation import full_like
 
-        first = full_like(out, 0.0 if name == "cumulative_sum" else 1.0, shape=shape, constant=True)
+        first = full_like(out, 0 if name == "cumulative_sum" else 1, shape=shape, constant=True)
         out = _f("concatenate")([first, out], ax)
     return out
 
@@ -617,8 +626,7 @@ def cumulative_sum(
     x: Any, /, *, axis: int | None = None, dtype: Any = None, include_initial: bool = False
 ) -> Tensor:
     """The array API's running sum (``axis`` is required beyond one dimension)."""
-    t = _cumulative("cumulative_sum", x, axis, include_initial)
-    return t if dtype is None else t.astype(dtype)
+    return _cumulative("cumulative_sum", x, axis, dtype, include_initial)
 
 
 @_export
@@ -626,8 +634,7 @@ def cumulative_prod(
     x: Any, /, *, axis: int | None = None, dtype: Any = None, include_initial: bool = False
 ) -> Tensor:
     """The array API's running product (``axis`` is required beyond one dimension)."""
-    t = _cumulative("cumulative_prod", x, axis, include_initial)
-    return t if dtype is None else t.astype(dtype)
+    return _cumulative("cumulative_prod", x, axis, dtype, include_initial)
 
 
 @_export
