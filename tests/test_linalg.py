@@ -25,8 +25,8 @@ import pytest
 import xgrad as xg
 from op_table_linalg import _rect_np, _spd_np, _square_np
 from xgrad._engine import _unbroadcast
+from xgrad._op import Op, _rule_needs
 from xgrad.ops import OPS
-from xgrad.ops._core import Op, _rule_needs
 from xgrad.ops.einsum import einsum_op
 
 cnp = xg.backends.load("numpy").xp  # the NumPy backend's array-API namespace

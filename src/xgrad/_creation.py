@@ -11,6 +11,7 @@ import math
 from typing import Any
 
 from . import backends as _backends
+from ._registry import FUNCTIONS
 from ._tensor import (
     Tensor,
     _broadcast_shape,
@@ -19,7 +20,6 @@ from ._tensor import (
     make_tensor,
     to_backend_array,
 )
-from .ops import FUNCTIONS
 
 __all__ = [
     "arange",

@@ -18,9 +18,10 @@ a level's rule have that level's tangent stripped, which keeps levels apart (no
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from . import _engine
 from ._tensor import Tensor, make_tensor
 from .errors import NonDifferentiableError
 
@@ -36,6 +37,11 @@ class _Fwd:
 
 
 FWD = _Fwd()
+
+# Installed from above, when xgrad._op is imported: applies an op row to tensors (a linear
+# op's tangent is the op applied to the tangents). The tensor namespace the rules run with is
+# the engine's ``tensor_namespace`` hook, installed by xgrad._xp.
+apply_op: Callable[..., Any] = None  # type: ignore[assignment]
 
 
 def tangents_of(t: Any) -> dict | None:
@@ -89,12 +95,6 @@ def propagate(op: Any, inputs: Sequence[Any], out: Tensor, params: dict | None) 
         node.tans = tuple(code_tans)
 
 
-def _namespace(bk: Any) -> Any:
-    from ._xp import namespace
-
-    return namespace(bk)
-
-
 def _as_tensor(value: Any, like: Tensor) -> Any:
     if isinstance(value, Tensor) or value is None or isinstance(value, (int, float, bool)):
         return value
@@ -118,11 +118,9 @@ def _needs(op: Any, names: Sequence[str], primals: Sequence[Any], y: Tensor) -> 
 
 
 def _jvp(op: Any, t: tuple, primals: tuple, y: Tensor, params: dict) -> Any:
-    ns = _namespace(y._backend)
+    ns = _engine.tensor_namespace(y._backend)
     rule = op.jvp
     if rule == "linear":
-        from .ops._core import apply
-
         args = []
         for i, (ti, p) in enumerate(zip(t, primals, strict=True)):
             if op.vjps[i] is None:
@@ -131,7 +129,7 @@ def _jvp(op: Any, t: tuple, primals: tuple, y: Tensor, params: dict) -> Any:
                 args.append(ns.zeros_like(_as_tensor(p, y)) if hasattr(p, "shape") else 0.0)
             else:
                 args.append(ti)
-        return apply(op, tuple(args), params or None)
+        return apply_op(op, tuple(args), params or None)
     if callable(rule):
         tt = tuple(_as_tensor(ti, y) for ti in t)
         return rule(ns, tt, *_needs(op, op.jvp_args, primals, y), **params)

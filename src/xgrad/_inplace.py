@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import _views
+from ._registry import FUNCTIONS
 from ._tensor import Tensor, _broadcast_shape, make_tensor
 
 __all__ = ["assign", "check_target", "live"]
@@ -115,9 +116,7 @@ def assign(target: Tensor, result: Any, opname: str = "in-place operation") -> T
         if result.dtype != target.dtype:
             result = result.astype(target.dtype)
         if tuple(result.shape) != tuple(target.shape):
-            from .ops import broadcast_to
-
-            result = broadcast_to(result, target.shape)
+            result = FUNCTIONS["broadcast_to"](result, target.shape)
             result._data = target._backend.xp.asarray(result._data, copy=True)
     else:  # a plain array (constant targets and non-differentiable ops)
         xp = target._backend.xp

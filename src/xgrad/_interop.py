@@ -16,8 +16,10 @@ from typing import Any
 import numpy as np
 
 from . import _creation
+from ._interop_names import _np_dtype, copyto, may_share_memory, shares_memory
 from ._tensor import Tensor
 from .ops import FUNCTIONS
+from .ops.linalg import NUMPY_DISPATCH
 
 __all__ = ["array_function", "array_ufunc"]
 
@@ -312,14 +314,6 @@ def _full_like(
     return _creation.full_like(a, fill_value, dtype, shape, device=device)
 
 
-def _np_dtype(dtype: Any) -> np.dtype:
-    """NumPy's dtype for a backend's dtype (array_api_strict's are objects of its own)."""
-    try:
-        return np.dtype(dtype)
-    except TypeError:
-        return np.dtype(str(dtype).rsplit(".", 1)[-1])
-
-
 def _as_numpy_operand(x: Any) -> Any:
     """A tensor as NumPy's type queries see it: its array on the numpy backend (exactly what
     MyGrad passes), elsewhere its dtype (the answer never depends on the values there)."""
@@ -348,20 +342,14 @@ def _min_scalar_type(a: Any) -> np.dtype:
 
 
 def _shares_memory(a: Any, b: Any, max_work: Any = None) -> bool:
-    from ._interop_names import shares_memory
-
     return shares_memory(a, b, max_work=max_work)
 
 
 def _may_share_memory(a: Any, b: Any, max_work: Any = None) -> bool:
-    from ._interop_names import may_share_memory
-
     return may_share_memory(a, b, max_work=max_work)
 
 
 def _copyto(dst: Any, src: Any, casting: str = "same_kind", where: Any = True) -> None:
-    from ._interop_names import copyto
-
     copyto(dst, src, casting=casting, where=where)
 
 
@@ -459,8 +447,6 @@ def _numpy_attr(path: str) -> Any:
 
 def _register_dispatch() -> None:
     """NumPy functions that op modules declared by name (they may not import NumPy)."""
-    from .ops.linalg import NUMPY_DISPATCH
-
     for path, adapter in NUMPY_DISPATCH.items():
         func = _numpy_attr(path)
         if func is not None:

@@ -18,9 +18,12 @@ from typing import Any
 
 import numpy as np
 
+from . import _inplace
 from . import backends as _backends
+from ._creation import astensor, full_like
 from ._memguard import GUARD
 from ._tensor import Tensor
+from .ops import FUNCTIONS
 
 __all__ = [
     # dtypes
@@ -178,9 +181,11 @@ def may_share_memory(a: Any, b: Any, /, max_work: int | None = None) -> bool:
 
 # -- copyto ----------------------------------------------------------------------------------
 def _np_dtype(dtype: Any) -> np.dtype:
-    from ._interop import _np_dtype as convert
-
-    return convert(dtype)
+    """NumPy's dtype for a backend's dtype (array_api_strict's are objects of its own)."""
+    try:
+        return np.dtype(dtype)
+    except TypeError:
+        return np.dtype(str(dtype).rsplit(".", 1)[-1])
 
 
 def _check_casting(src: Any, dst_dtype: Any, casting: str) -> None:
@@ -232,9 +237,6 @@ def copyto(dst: Any, src: Any, casting: str = "same_kind", where: Any = True) ->
     if not isinstance(dst, Tensor):
         _copy_into_array(dst, src, casting, where)
         return
-    from . import _inplace
-    from .ops import FUNCTIONS
-
     bk = dst._backend
     _check_casting(src._data if isinstance(src, Tensor) else src, dst.dtype, casting)
     if where is False:
@@ -243,8 +245,6 @@ def copyto(dst: Any, src: Any, casting: str = "same_kind", where: Any = True) ->
     if not isinstance(value, (Tensor, bool, int, float)) and not isinstance(value, bk.array_types):
         value = bk.asarray(value, device=dst.device)  # a list, or another library's scalar
     if isinstance(value, (bool, int, float)):
-        from ._creation import full_like
-
         value = full_like(dst, value, constant=True)
     elif value.dtype != dst.dtype:
         value = FUNCTIONS["astype"](value, dst.dtype)
@@ -253,8 +253,6 @@ def copyto(dst: Any, src: Any, casting: str = "same_kind", where: Any = True) ->
             where = bk.asarray(where, device=dst.device)
         value = FUNCTIONS["where"](where, value, dst)
     if not isinstance(value, Tensor):  # a plain array: a constant
-        from ._creation import astensor
-
         value = astensor(value, constant=True)
     if value is src or value._data is getattr(src, "_data", src):
         # a recorded copy: dst must neither share src's memory nor stand in for src's node

@@ -23,8 +23,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from . import _op as _core
 from ._engine import Switch
-from .ops import _core
 
 __all__ = ["mem_guard_active", "mem_guard_off", "mem_guard_on"]
 

@@ -15,8 +15,14 @@ from typing import Any
 from . import _engine
 from . import backends as _backends
 from ._engine import STATE
+from ._registry import FUNCTIONS
 from .backends._dtypes import check_array_dtype
 from .errors import GradientLostWarning
+
+# Installed from above by xgrad._views (views are built on tensors): a view's gradient (the
+# matching part of its base's), and re-deriving a base's live views after ``data`` is set.
+view_grad: Any = None
+replay_views: Any = None
 
 __all__ = ["Tensor", "make_tensor"]
 
@@ -128,14 +134,14 @@ class Tensor:
             self._node = None  # a new leaf (a leaf keeps its gradient, as in MyGrad)
         self._data = arr
         if getattr(self, "_views", None):
-            _views.replay_views(self)
+            replay_views(self)
 
     @property
     def grad(self) -> Any:
         """d(terminal)/d(self) from the latest ``backward()``: an array of this tensor's backend
         and device and shape, or ``None``. A Tensor after ``backward(create_graph=True)``."""
         if self._base is not None:
-            return None if self._constant else _views.view_grad(self)
+            return None if self._constant else view_grad(self)
         node = self._node
         return None if node is None else node._grad
 
@@ -218,8 +224,6 @@ class Tensor:
                 if tuple(grad.shape) != shape:
                     if _broadcast_shape(tuple(grad.shape), shape) != shape:
                         raise _seed_shape_error(grad.shape, shape)
-                    from .ops import FUNCTIONS
-
                     grad = FUNCTIONS["broadcast_to"](grad, shape)
                 return grad
             grad = grad._data
@@ -592,5 +596,3 @@ def _seed_shape_error(gshape: tuple, shape: tuple) -> ValueError:
 
 
 _engine.make_tensor = make_tensor
-
-from . import _views  # noqa: E402  (views need Tensor; Tensor.grad needs views)

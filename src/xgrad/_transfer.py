@@ -11,8 +11,8 @@ from typing import Any
 
 from . import backends as _backends
 from ._engine import STATE, Node
+from ._op import Op
 from ._tensor import Tensor, make_tensor
-from .ops._core import Op
 
 __all__ = ["to_device", "to_numpy", "transfer"]
 

@@ -21,8 +21,9 @@ from __future__ import annotations
 import weakref
 from typing import Any
 
+from . import _tensor
+from ._op import OPS, _detach, apply, apply_view
 from ._tensor import Tensor, make_tensor
-from .ops._core import OPS, _detach, apply, apply_view
 
 __all__ = ["Link", "detach_if_consumed", "make_view", "replay_views", "view_grad"]
 
@@ -198,3 +199,7 @@ def replay_views(base: Tensor, unconstant: bool = False) -> None:
 
 def wrap_constant(data: Any, like: Tensor) -> Tensor:
     return make_tensor(data, like._backend, None, True)
+
+
+_tensor.view_grad = view_grad
+_tensor.replay_views = replay_views

@@ -13,10 +13,11 @@ from __future__ import annotations
 import types
 from typing import Any
 
-from . import _creation
+from . import _creation, backends
 from ._nsbase import TensorNamespace
 from ._tensor import Tensor
 from .ops import FUNCTIONS, NONDIFF
+from .ops.linalg import LINALG
 from .ops.nondiff import call_nondiff
 
 __all__ = ["namespace"]
@@ -47,8 +48,6 @@ def _create(name: str) -> Any:
     def fn(*args: Any, dtype: Any = None, device: Any = None, **kw: Any) -> Tensor:
         backend = None
         if device is not None:
-            from . import backends
-
             backend = _backend_of_device(device, backends)
         return maker(*args, dtype=dtype, constant=True, backend=backend, device=device, **kw)
 
@@ -125,8 +124,6 @@ def _build(bk: Any) -> TensorNamespace:
     for name in ("isdtype", "finfo", "iinfo", "e", "pi", "inf", "nan"):
         if hasattr(xp, name):
             ns[name] = getattr(xp, name)
-    from .ops.linalg import LINALG
-
     ns["linalg"] = types.SimpleNamespace(**LINALG)
     ns["backend"] = bk
     return TensorNamespace(**ns)

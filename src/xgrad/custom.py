@@ -24,9 +24,9 @@ from . import backends as _backends
 from ._engine import STATE, Node, no_autodiff, recording
 from ._forward import FWD, strip, tangents_of
 from ._nsbase import TensorNamespace
+from ._op import Op
 from ._tensor import Tensor, make_tensor
 from .errors import NonDifferentiableError
-from .ops._core import Op
 
 __all__ = ["custom_jvp", "custom_vjp"]
 

@@ -11,6 +11,7 @@ from .. import _autograd
 from .. import backends as _backends
 from .._tensor import Tensor, make_tensor
 from ..errors import DisconnectedGradientError
+from ..ops import FUNCTIONS
 from ._forward_mode import jvp
 from ._tree import (
     _argnums,
@@ -42,8 +43,6 @@ def _assemble(parts: list[Any], shape: tuple, axis: int, finish: Any, like: Any)
         bk = like._backend
         return finish(bk.xp.zeros(shape, dtype=like.dtype, device=like.device))
     if isinstance(parts[0], Tensor):
-        from ..ops import FUNCTIONS
-
         reshape, stack = FUNCTIONS["reshape"], FUNCTIONS["stack"]
     else:
         xp = like._backend.xp

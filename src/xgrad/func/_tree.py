@@ -13,6 +13,7 @@ from .._engine import STATE, recording
 from .._forward import tangents_of
 from .._tensor import Tensor, make_tensor
 from ..errors import DisconnectedGradientError
+from ..ops import FUNCTIONS
 
 
 # -- pytrees: tuples, lists and dicts of leaves ------------------------------------------------
@@ -128,8 +129,6 @@ class _Inputs:
             _check_float(v, argnum, what)
             if not v.constant or tangents_of(v):
                 self.record = True
-                from ..ops import FUNCTIONS
-
                 # a node of our own, linked to the outer graph; using v in an op clears its
                 # stale .grad (MyGrad's rule for ops), but a transform touches no .grad
                 node = v._leaf_or_node()

@@ -6,10 +6,12 @@ import operator
 from collections.abc import Sequence
 from typing import Any
 
+from .. import _inplace
 from .. import backends as _backends
 from .._engine import Node, no_autodiff
+from .._op import OPS, Op, apply, apply1, apply2
+from .._registry import FUNCTIONS
 from .._tensor import Tensor, check_constant
-from ._core import OPS, Op, apply, apply1, apply2
 
 
 def as_tensor_input(x: Any) -> Any:
@@ -106,8 +108,6 @@ def ufunc_call(
 ) -> Tensor:
     """The NumPy-ufunc keywords ``out=``, ``where=``, ``dtype=`` and ``constant=`` (``params``:
     the op's parameters, if it takes any)."""
-    from .. import _inplace
-
     if isinstance(out, tuple):
         if len(out) != 1:
             raise ValueError(f"{op.name}: expected one output, got out={out!r}")
@@ -192,3 +192,10 @@ def _doc(op: Op) -> str:
         "dtype : data-type, optional\n    Cast the inputs first.\n"
         "constant : bool, optional\n    ``True`` gives a constant result (no graph).\n"
     )
+
+
+def export(fn: Any, *names: str) -> Any:
+    """Put ``fn`` in the public function table under ``names`` (default: its own name)."""
+    for n in names or (fn.__name__,):
+        FUNCTIONS[n] = fn
+    return fn

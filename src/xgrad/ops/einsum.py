@@ -30,9 +30,11 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from .. import _inplace
 from .._engine import no_autodiff
+from .._op import OPS, Op, register
 from .._tensor import Tensor
-from ._core import OPS, Op, register
+from .._views import Link, make_view
 from ._public import as_tensor_input, constant_result, nonconstant_result, run
 
 __all__ = ["call_op", "einsum", "einsum_op", "is_tensor_namespace", "rule_signature"]
@@ -403,8 +405,6 @@ def _as_view(subscripts: Any, operands: Sequence[Any]) -> Tensor | None:
     (term,), out, _ = _plan(subscripts, (tuple(x.shape),))
     if set(term) != set(out):
         return None
-    from .._views import Link, make_view
-
     while len(set(term)) != len(term):
         c = next(c for c in term if term.count(c) > 1)
         p = term.index(c)
@@ -477,8 +477,6 @@ einsum.__module__ = "xgrad"
 
 
 def _write(out: Any, result: Tensor) -> Tensor:
-    from .. import _inplace
-
     if not isinstance(out, Tensor):
         raise TypeError(
             f"einsum(..., out=...): out must be an xgrad Tensor, got {type(out).__name__}"

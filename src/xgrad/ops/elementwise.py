@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .._op import Op, register
 from ..backends._dtypes import dtype_is
-from ._core import Op, register
 from ._util import masked, tie_split
 
 LN2 = math.log(2.0)

@@ -14,8 +14,8 @@ from typing import Any
 
 from .. import backends as _backends
 from .._nsbase import TensorNamespace
+from .._op import OPS, Op, apply, register
 from .._tensor import Tensor
-from ._core import OPS, Op, apply, register
 
 __all__ = ["getitem_grad", "is_basic", "normalize_key"]
 

@@ -14,9 +14,12 @@ import operator
 from collections.abc import Sequence
 from typing import Any
 
+from .. import backends
+from .._creation import astensor, full_like, zeros_like
 from .._engine import no_autodiff
+from .._op import OPS
+from .._registry import FUNCTIONS
 from .._tensor import Tensor
-from ._core import OPS
 from ._public import (
     as_tensor_input,
     constant_result,
@@ -39,8 +42,6 @@ def _export(fn: Any) -> Any:
 
 
 def _f(name: str) -> Any:
-    from . import FUNCTIONS
-
     return FUNCTIONS[name]
 
 
@@ -424,12 +425,8 @@ def _pad_with_array(t: Tensor, widths: tuple, cv: Any, constant: bool | None) ->
     if isinstance(cv, Tensor):
         v = cv
     else:  # a plain array: a constant, like any array operand
-        from .._creation import astensor
-
         v = astensor(cv, constant=True)
     if v._backend is not bk:
-        from .. import backends
-
         raise backends.mismatch_error(bk, v._backend, "pad")
     if not xp.isdtype(t.dtype, "real floating") and not v._constant:
         raise ValueError(
@@ -454,8 +451,6 @@ def _pad_with_array(t: Tensor, widths: tuple, cv: Any, constant: bool | None) ->
         if hi:
             owner[(*pre, slice(lo + n, None), ...)] = 2 * i + 1
     owner[tuple(slice(lo, lo + n) for (lo, _), n in zip(widths, t.shape, strict=True))] = 2 * nd
-    from .._creation import zeros_like
-
     zero = zeros_like(v, shape=(1,), constant=True)
     fill = _f("concatenate")([v, zero])[owner]
     return run(OPS["add"], (padded, fill), None, constant)
@@ -614,8 +609,6 @@ def _cumulative(name: str, x: Any, axis: int | None, dtype: Any, include_initial
         ax = norm_axis(axis, t.ndim)
         shape = list(out.shape)
         shape[ax] = 1
-        from .._creation import full_like
-
         first = full_like(out, 0 if name == "cumulative_sum" else 1, shape=shape, constant=True)
         out = _f("concatenate")([first, out], ax)
     return out

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._op import Op, register
 from ..backends._dtypes import dtype_is
-from ._core import Op, register
 from ._util import masked, max_keepdims, positive_part, sum_keepdims
 
 __all__ = ["SELU_ALPHA", "SELU_SCALE"]

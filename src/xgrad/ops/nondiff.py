@@ -21,9 +21,9 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from .. import backends as _backends
+from .._op import coerce
 from .._tensor import Tensor
 from ..errors import NonDifferentiableError
-from ._core import coerce
 from ._public import norm_axis
 from ._util import truth
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .._op import Op, register
 from ..backends._dtypes import dtype_is
-from ._core import Op, register
 
 
 def _expand(xp: Any, g: Any, x_shape: tuple, axis: tuple | None, keepdims: bool) -> Any:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from ._core import Op, register
+from .._op import Op, register
 from ._util import masked, truth
 
 

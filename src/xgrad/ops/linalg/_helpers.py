@@ -17,8 +17,9 @@ from typing import Any
 
 from ... import backends as _backends
 from ..._engine import STATE, no_autodiff
+from ..._op import OPS, Op, register
+from ..._registry import FUNCTIONS
 from ..._tensor import Tensor, make_tensor
-from .._core import OPS, Op, register
 from .._public import as_tensor_input, constant_result, nonconstant_result, run
 from ..einsum import call_op, is_tensor_namespace
 
@@ -229,9 +230,7 @@ _DIAG_EMBED = register(
 # public functions: helpers
 # =============================================================================================
 def _fn(name: str) -> Callable[..., Any]:
-    from .. import FUNCTIONS  # the ops package's table (filled after this module is imported)
-
-    return FUNCTIONS[name]
+    return FUNCTIONS[name]  # filled by the ops package, after this module is imported
 
 
 def _backend_of(x: Any) -> Any:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+from ..._op import OPS, Op, register
 from ..._tensor import Tensor
-from .._core import OPS, Op, register
 from .._public import as_tensor_input, run
 from ..einsum import call_op
 from ._helpers import (

@@ -6,8 +6,8 @@ import operator
 from typing import Any, NamedTuple
 
 from ..._nsbase import TensorNamespace
+from ..._op import OPS, Op, register
 from ..._tensor import Tensor
-from .._core import OPS, Op, register
 from .._public import as_tensor_input, constant_result, run
 from ._helpers import (
     _T,

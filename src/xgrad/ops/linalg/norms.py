@@ -7,8 +7,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ..._op import OPS, Op, register
 from ..._tensor import Tensor
-from .._core import OPS, Op, register
 from .._public import norm_axis, run
 from ._helpers import _composite, _expand_reduced, _floating, _fn, _index, _matrix, _public
 from ._tables import LINALG

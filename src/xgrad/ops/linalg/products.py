@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from ... import backends as _backends
+from ..._op import OPS, Op, apply2, register
 from ..._tensor import Tensor
-from .._core import OPS, Op, apply2, register
 from .._public import as_tensor_input, norm_axis, run, ufunc_call
 from ._helpers import _composite, _fn, _index, _no_numpy_arg, _product_rule, _public
 from ._tables import LINALG, PUBLIC

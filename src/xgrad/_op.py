@@ -30,11 +30,12 @@ import inspect
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .. import backends as _backends
-from .._engine import STATE, Node, leaf_node
-from .._forward import FWD, propagate
-from .._tensor import Tensor, make_tensor
-from ..backends._dtypes import check_array_dtype
+from . import _forward
+from . import backends as _backends
+from ._engine import STATE, Node, leaf_node
+from ._forward import FWD, propagate
+from ._tensor import Tensor, make_tensor
+from .backends._dtypes import check_array_dtype
 
 __all__ = ["OPS", "Op", "apply", "apply1", "apply2", "apply_view", "coerce", "register"]
 
@@ -512,3 +513,6 @@ def _detach(t: Tensor) -> None:
     if node is not None and node.parents is None:
         t._base = None
         t._vchain = None
+
+
+_forward.apply_op = apply  # a linear op's tangent is the op applied to the tangents
