@@ -2,7 +2,10 @@
 # xgrad on a CUDA GPU: the suite on CuPy, a count of device-to-host copies, the GPU
 # benchmarks, and a summary table last. Meant for an offline GPU machine that has CuPy,
 # PyTorch (for torch.profiler and the benchmark baseline), pytest, pytest-xdist and
-# hypothesis; see shared/gpu/README.md for installing array-api-compat/strict offline.
+# hypothesis. Such a machine may lack array-api-compat and array-api-strict (and dask): install
+# their wheels offline first, without building anything, and put the source tree on the path:
+#   python3 -m pip install -q --no-index --no-deps --no-compile --target /tmp/site WHEELDIR/*.whl
+#   export PYTHONPATH=/tmp/site:$PWD/src
 #
 #   bash ci/gpu.sh [OUTDIR]        # logs go to OUTDIR (default: $OUT, else ./gpu-out)
 set -uo pipefail

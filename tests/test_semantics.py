@@ -1,4 +1,4 @@
-"""One test per row of SEMANTICS.md's tables (graph and gradient semantics, and where xgrad
+"""One test per row of docs/semantics.md's tables (graph and gradient semantics, and where xgrad
 deliberately differs from MyGrad), on every backend."""
 
 from __future__ import annotations

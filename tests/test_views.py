@@ -1,5 +1,5 @@
 """Views and in-place updates, against NumPy in lockstep (a Hypothesis state machine), plus the
-specific behaviours of SEMANTICS.md's view rows.
+specific behaviours of docs/semantics.md's view rows.
 
 The machine keeps a base tensor and views of it next to a NumPy array and the same views of
 that array, applies random view ops and in-place updates to both, and checks after every step
@@ -209,7 +209,7 @@ TestViewsStrict = StrictViewMachine.TestCase
 TestViewsStrict.settings = settings(SETTINGS, max_examples=20)
 
 
-# -- the rows of SEMANTICS.md about views ---------------------------------------------------
+# -- the rows of docs/semantics.md about views ---------------------------------------------------
 def test_mutating_a_view_mutates_its_base_and_view_grad_is_a_view_of_base_grad(np_only) -> None:
     x = mg.arange(4.0)
     y = x[:2]

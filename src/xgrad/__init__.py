@@ -24,6 +24,7 @@ from . import (  # noqa: F401
     func,
     linalg,
     nnet,
+    optim,
     testing,
 )
 from ._creation import (
@@ -48,6 +49,7 @@ from ._creation import (
 from ._engine import is_grad_enabled, no_autodiff
 from ._interop_names import *  # noqa: F403  (NumPy's dtypes and constants, as MyGrad has them)
 from ._interop_names import __all__ as _MYGRAD_NAMES
+from ._io import load, save
 from ._memguard import mem_guard_active, mem_guard_off, mem_guard_on
 from ._tensor import Tensor
 from ._transfer import to_device, to_numpy
@@ -81,6 +83,8 @@ __all__ = [
     "mem_guard_active",
     "to_device",
     "to_numpy",
+    "save",
+    "load",
     "custom_vjp",
     "custom_jvp",
     # backends
@@ -112,6 +116,7 @@ __all__ = [
     "linalg",
     "testing",
     "nnet",
+    "optim",
     # every op-table function (elementwise, reductions, shape, linalg, non-differentiable)
     *sorted(_FUNCTIONS),
     # NumPy's dtypes and constants, type and memory queries, copyto, MyGrad's guard switches
