@@ -339,3 +339,14 @@ def test_full_with_a_fill_of_the_wrong_shape_names_both(xb: Any) -> None:
             ValueError, match=re.escape("shape (3,) cannot be broadcast to the shape (2, 2)")
         ):
             mg.full((2, 2), fill)
+
+
+def test_take_along_axis_none_needs_1d_indices_as_numpy() -> None:
+    # was: silently took along the flattened array and returned a 2-d result
+    a = mg.tensor([[3.0, 1.0, 2.0], [0.0, 5.0, 4.0]])
+    with pytest.raises(ValueError, match="indices must be 1-d"):
+        mg.take_along_axis(a, np.array([[1], [2]]), axis=None)
+    out = mg.take_along_axis(a, np.array([1, 4]), axis=None)
+    out.sum().backward()
+    np.testing.assert_array_equal(out.numpy(), [1.0, 5.0])
+    np.testing.assert_array_equal(a.grad, [[0.0, 1.0, 0.0], [0.0, 1.0, 0.0]])

@@ -331,7 +331,31 @@ def empty(
     backend: Any = None,
     device: Any = None,
 ) -> Tensor:
-    """A tensor whose values are not initialised."""
+    """A tensor whose values are not initialised (``float64`` unless ``dtype`` says
+    otherwise); write every element before reading it.
+
+    Parameters
+    ----------
+    shape : int or tuple of ints
+    dtype : data-type, optional
+    constant : bool, optional
+        ``True`` gives a constant; by default the dtype decides (floats are differentiable).
+    backend, device : optional
+        Where the tensor lives; the selected backend's default device otherwise.
+
+    Returns
+    -------
+    Tensor
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> e = xg.empty((2, 3))
+    >>> e.shape, e.dtype
+    ((2, 3), dtype('float64'))
+    >>> xg.empty(2, dtype="int32").dtype
+    dtype('int32')
+    """
     return _make(
         "empty", _shape(shape), dtype=dtype, constant=constant, backend=backend, device=device
     )
@@ -471,7 +495,33 @@ def identity(
     backend: Any = None,
     device: Any = None,
 ) -> Tensor:
-    """The ``n`` by ``n`` identity matrix."""
+    """The ``n`` by ``n`` identity matrix (:func:`eye` with ``N = n``).
+
+    Parameters
+    ----------
+    n : int
+    dtype : data-type, optional
+        ``float64`` by default.
+    constant : bool, optional
+        ``True`` gives a constant; by default the dtype decides (floats are differentiable).
+    backend, device : optional
+        Where the tensor lives; the selected backend's default device otherwise.
+
+    Returns
+    -------
+    Tensor
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> xg.identity(3)
+    Tensor([[1., 0., 0.],
+            [0., 1., 0.],
+            [0., 0., 1.]])
+    >>> xg.identity(2, dtype="int64")
+    Tensor([[1, 0],
+            [0, 1]])
+    """
     return eye(n, dtype=dtype, constant=constant, backend=backend, device=device)
 
 
@@ -561,7 +611,32 @@ def ones_like(
     backend: Any = None,
     device: Any = None,
 ) -> Tensor:
-    """Ones with the shape, dtype, backend and device of ``other``."""
+    """Ones with the shape, dtype, backend and device of ``other`` (``dtype`` and ``shape``
+    override them; the constant flag follows :func:`zeros_like`'s rule).
+
+    Parameters
+    ----------
+    other : Tensor or array_like
+    dtype : data-type, optional
+    shape : int or tuple of ints, optional
+    constant : bool, optional
+    backend, device : optional
+        Create the result elsewhere than ``other`` (an explicit placement).
+
+    Returns
+    -------
+    Tensor
+
+    Examples
+    --------
+    >>> import numpy as np, xgrad as xg
+    >>> xg.ones_like(xg.tensor([[1, 2, 3]]))
+    Tensor([[1, 1, 1]])
+    >>> xg.ones_like(xg.tensor([1.0, 2.0]), dtype="float32")
+    Tensor([1., 1.], dtype=float32)
+    >>> xg.ones_like(xg.tensor([1.0, 2.0])).constant, xg.ones_like(np.ones(2)).constant
+    (False, True)
+    """
     return _like(
         "ones_like",
         other,
@@ -582,7 +657,32 @@ def empty_like(
     backend: Any = None,
     device: Any = None,
 ) -> Tensor:
-    """Uninitialised values with the shape, dtype, backend and device of ``other``."""
+    """Uninitialised values with the shape, dtype, backend and device of ``other`` (``dtype``
+    and ``shape`` override them).
+
+    Parameters
+    ----------
+    other : Tensor or array_like
+    dtype : data-type, optional
+    shape : int or tuple of ints, optional
+    constant : bool, optional
+        As for :func:`zeros_like`.
+    backend, device : optional
+        Create the result elsewhere than ``other`` (an explicit placement).
+
+    Returns
+    -------
+    Tensor
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> e = xg.empty_like(xg.tensor([[1.0, 2.0]]))
+    >>> e.shape, e.dtype, e.constant
+    ((1, 2), dtype('float64'), False)
+    >>> xg.empty_like(xg.tensor([[1.0, 2.0]]), dtype="int8").dtype
+    dtype('int8')
+    """
     return _like(
         "empty_like",
         other,
@@ -606,7 +706,40 @@ def full_like(
 ) -> Tensor:
     """``fill_value`` with the shape, dtype, backend and device of ``other``; an array or
     tensor ``fill_value`` is broadcast, and a fill tensor that needs a gradient gets one
-    unless the result is constant (see :func:`full` and :func:`zeros_like`)."""
+    unless the result is constant (see :func:`full` and :func:`zeros_like`).
+
+    Parameters
+    ----------
+    other : Tensor or array_like
+    fill_value : number, array_like or Tensor
+        Cast to the result's dtype; an array or tensor broadcasts to the result's shape.
+    dtype : data-type, optional
+    shape : int or tuple of ints, optional
+    constant : bool, optional
+    backend, device : optional
+        Create the result elsewhere than ``other`` (an explicit placement).
+
+    Returns
+    -------
+    Tensor
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> xg.full_like(xg.tensor([1.0, 2.0, 3.0]), 7)
+    Tensor([7., 7., 7.])
+    >>> xg.full_like(xg.tensor([1, 2, 3]), 2.5)     # other's dtype: cast, as NumPy
+    Tensor([2, 2, 2])
+    >>> w = xg.tensor([1.0, 2.0])
+    >>> y = xg.full_like(xg.zeros((3, 2)), w)
+    >>> y.backward()
+    >>> y
+    Tensor([[1., 2.],
+            [1., 2.],
+            [1., 2.]])
+    >>> w.grad
+    array([3., 3.])
+    """
     return _like(
         "full_like",
         other,

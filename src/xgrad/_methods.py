@@ -212,11 +212,54 @@ def _install() -> None:
         return F["moveaxis"](self, source, destination, constant=constant)
 
     T.moveaxis = moveaxis
-    T.astype = lambda self, dtype, *, copy=True, constant=None: F["astype"](
-        self, dtype, copy=copy, constant=constant
+
+    def astype(
+        self: Tensor, dtype: Any, *, copy: bool = True, constant: bool | None = None
+    ) -> Tensor:
+        """Cast to ``dtype`` (``xgrad.astype``): differentiable between floating-point dtypes,
+        a constant for integer and boolean ones.
+
+        Examples
+        --------
+        >>> import xgrad as xg
+        >>> x = xg.tensor([1.5, 2.5])
+        >>> y = x.astype("float32")
+        >>> y.sum().backward()
+        >>> y, x.grad                   # the gradient is cast back to x's dtype
+        (Tensor([1.5, 2.5], dtype=float32), array([1., 1.]))
+        >>> x.astype(bool)
+        Tensor([ True,  True])
+        """
+        return F["astype"](self, dtype, copy=copy, constant=constant)
+
+    T.astype = astype
+    T.T = property(
+        lambda self: F["transpose"](self),
+        doc="""The axes reversed (``xgrad.transpose``); a view.
+
+        Examples
+        --------
+        >>> import xgrad as xg
+        >>> x = xg.tensor([[1.0, 2.0, 3.0]])
+        >>> x.T
+        Tensor([[1.],
+                [2.],
+                [3.]])
+        >>> x.T.base is x
+        True
+        """,
     )
-    T.T = property(lambda self: F["transpose"](self), doc="The axes reversed (a transpose).")
-    T.mT = property(lambda self: F["matrix_transpose"](self), doc="The last two axes swapped.")
+    T.mT = property(
+        lambda self: F["matrix_transpose"](self),
+        doc="""The last two axes swapped (``xgrad.matrix_transpose``); a view.
+
+        Examples
+        --------
+        >>> import xgrad as xg
+        >>> xg.zeros((5, 2, 3)).mT.shape
+        (5, 3, 2)
+        """,
+    )
 
 
 def _getitem(self: Tensor, key: Any) -> Tensor:

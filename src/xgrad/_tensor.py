@@ -109,7 +109,20 @@ class Tensor:
         """The underlying array of the tensor's backend (not a copy).
 
         While a live graph saved it (NumPy's memory guard), a read-only view of it whose
-        writes raise :class:`~xgrad.errors.MemoryGuardError`, saying how to release it."""
+        writes raise :class:`~xgrad.errors.MemoryGuardError`, saying how to release it.
+        Setting it replaces the data (a gradient-descent step, as in MyGrad).
+
+        Examples
+        --------
+        >>> import xgrad as xg
+        >>> x = xg.tensor([1.0, 2.0])
+        >>> x.data
+        array([1., 2.])
+        >>> (x ** 2).sum().backward()
+        >>> x.data = x.data - 0.1 * x.grad
+        >>> x
+        Tensor([0.8, 1.6])
+        """
         return self._backend.user_array(self._data)
 
     @data.setter
@@ -139,7 +152,18 @@ class Tensor:
     @property
     def grad(self) -> Any:
         """d(terminal)/d(self) from the latest ``backward()``: an array of this tensor's backend
-        and device and shape, or ``None``. A Tensor after ``backward(create_graph=True)``."""
+        and device and shape, or ``None``. A Tensor after ``backward(create_graph=True)``.
+
+        Examples
+        --------
+        >>> import xgrad as xg
+        >>> x = xg.tensor([1.0, 2.0])
+        >>> x.grad is None
+        True
+        >>> (x * x).sum().backward()
+        >>> x.grad
+        array([2., 4.])
+        """
         if self._base is not None:
             return None if self._constant else view_grad(self)
         node = self._node
@@ -147,7 +171,20 @@ class Tensor:
 
     @property
     def constant(self) -> bool:
-        """A constant tensor never receives a gradient."""
+        """A constant tensor never receives a gradient (integer and boolean tensors always
+        are constants).
+
+        Examples
+        --------
+        >>> import xgrad as xg
+        >>> xg.tensor([1.0, 2.0]).constant, xg.tensor([1, 2]).constant
+        (False, True)
+        >>> c = xg.tensor([1.0, 2.0], constant=True)
+        >>> x = xg.tensor([3.0, 4.0])
+        >>> (c * x).sum().backward()
+        >>> c.grad is None, x.grad
+        (True, array([1., 2.]))
+        """
         return self._constant
 
     @property
@@ -161,7 +198,19 @@ class Tensor:
 
     @property
     def base(self) -> Tensor | None:
-        """The tensor this one is a view of (``None`` if it owns its data), as MyGrad."""
+        """The tensor this one is a view of (``None`` if it owns its data), as MyGrad.
+
+        Examples
+        --------
+        >>> import xgrad as xg
+        >>> x = xg.tensor([1.0, 2.0, 3.0])
+        >>> v = x[1:]
+        >>> v.base is x, x.base, (x + 1).base
+        (True, None, None)
+        >>> v[0] = 0.0                  # a view writes into its base
+        >>> x
+        Tensor([1., 0., 3.])
+        """
         return self._base
 
     @property
@@ -247,36 +296,101 @@ class Tensor:
         return grad
 
     def null_grad(self) -> Tensor:
-        """Set ``self.grad`` to ``None``; returns ``self``."""
+        """Set ``self.grad`` to ``None``; returns ``self``.
+
+        Examples
+        --------
+        >>> import xgrad as xg
+        >>> x = xg.tensor([1.0, 2.0])
+        >>> (x * x).sum().backward()
+        >>> x.null_grad() is x, x.grad
+        (True, None)
+        """
         node = self._node
         if node is not None:
             node._grad = None
         return self
 
     def clear_graph(self) -> None:
-        """Free the graph that produced this tensor without computing gradients."""
+        """Free the graph that produced this tensor without computing gradients.
+
+        Examples
+        --------
+        >>> import xgrad as xg
+        >>> x = xg.tensor(3.0)
+        >>> y = x * 2
+        >>> y.creator is None
+        False
+        >>> y.clear_graph()
+        >>> y.creator is None
+        True
+        >>> y.backward()                # nothing reaches x any more
+        >>> x.grad is None
+        True
+        """
         _engine.clear_graph(self._node)
 
     # -- array attributes ---------------------------------------------------------------------
     @property
     def shape(self) -> tuple[int, ...]:
+        """The length of each axis, as a tuple of ints.
+
+        Examples
+        --------
+        >>> import xgrad as xg
+        >>> xg.zeros((2, 3)).shape, xg.tensor(1.5).shape
+        ((2, 3), ())
+        """
         return tuple(self._data.shape)
 
     @property
     def ndim(self) -> int:
+        """The number of axes.
+
+        Examples
+        --------
+        >>> import xgrad as xg
+        >>> xg.tensor(1.5).ndim, xg.zeros((2, 3)).ndim
+        (0, 2)
+        """
         return len(self._data.shape)
 
     @property
     def size(self) -> int:
+        """The number of elements (the product of the shape).
+
+        Examples
+        --------
+        >>> import xgrad as xg
+        >>> xg.zeros((2, 3)).size, xg.tensor(1.5).size
+        (6, 1)
+        """
         return math.prod(self._data.shape)
 
     @property
     def dtype(self) -> Any:
+        """The data type of the elements (the backend's dtype object).
+
+        Examples
+        --------
+        >>> import xgrad as xg
+        >>> xg.tensor([1, 2]).dtype, xg.tensor([1.0], dtype="float32").dtype
+        (dtype('int64'), dtype('float32'))
+        """
         return self._data.dtype
 
     @property
     def device(self) -> Any:
-        """The device the data lives on (a native device object of the backend)."""
+        """The device the data lives on (a native device object of the backend).
+
+        Examples
+        --------
+        >>> import xgrad as xg
+        >>> xg.tensor([1.0]).device
+        'cpu'
+        >>> xg.tensor([1.0], backend="array_api_strict", device="device1").device
+        array_api_strict.Device('device1')
+        """
         return self._backend.device_of(self._data)
 
     def __len__(self) -> int:
@@ -287,7 +401,14 @@ class Tensor:
 
     # -- conversions ----------------------------------------------------------------------------
     def item(self) -> int | float | bool:
-        """The single element as a Python number (a device-to-host copy on GPU backends)."""
+        """The single element as a Python number (a device-to-host copy on GPU backends).
+
+        Examples
+        --------
+        >>> import xgrad as xg
+        >>> xg.tensor([2.5]).item(), xg.tensor([[7]]).item()
+        (2.5, 7)
+        """
         if self.size != 1:
             raise ValueError(
                 f"item() needs a tensor with exactly one element; this one has shape {self.shape}"
@@ -327,7 +448,17 @@ class Tensor:
 
     def numpy(self) -> Any:
         """An explicit copy of the data as a NumPy array in host memory (for plotting and
-        printing); a device-to-host transfer on GPU backends."""
+        printing); a device-to-host transfer on GPU backends.
+
+        Examples
+        --------
+        >>> import xgrad as xg
+        >>> x = xg.tensor([1.0, 2.0])
+        >>> a = x.numpy()
+        >>> a[0] = 100.0                # a copy: x is unchanged
+        >>> a, x
+        (array([100.,   2.]), Tensor([1., 2.]))
+        """
         return self._backend.to_host(self._data)
 
     def tolist(self) -> Any:
@@ -387,7 +518,19 @@ class Tensor:
         return complex(self.item())
 
     def copy(self, *, constant: bool | None = None) -> Tensor:
-        """A copy of the data and of the gradient, disconnected from the graph (as MyGrad)."""
+        """A copy of the data and of the gradient, disconnected from the graph (as MyGrad).
+
+        Examples
+        --------
+        >>> import xgrad as xg
+        >>> x = xg.tensor([1.0, 2.0])
+        >>> (3 * x).sum().backward()
+        >>> c = x.copy()
+        >>> c, c.grad, c.grad is x.grad
+        (Tensor([1., 2.]), array([3., 3.]), False)
+        >>> (x * x).copy().creator is None  # no graph behind the copy
+        True
+        """
         bk = self._backend
         xp = bk.xp
         out = Tensor.__new__(Tensor)

@@ -18,7 +18,38 @@ __all__ = ["to_device", "to_numpy", "transfer"]
 
 
 def transfer(data: Any, src: Any, dst: Any, device: Any) -> Any:
-    """Copy ``data`` (an array of backend ``src``) to ``device`` of backend ``dst``."""
+    """Copy ``data`` (an array of backend ``src``) to ``device`` of backend ``dst``.
+
+    The array-level move under :func:`to_device` (not differentiable: plain arrays); data
+    already on ``device`` of ``dst`` is returned as it is.
+
+    Parameters
+    ----------
+    data : array
+        An array of backend ``src``.
+    src, dst : Backend
+        The backends to copy from and to.
+    device : device object
+        A device of ``dst`` (as ``dst.parse_device`` gives it).
+
+    Returns
+    -------
+    array
+        An array of ``dst`` on ``device``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from xgrad.backends import load
+    >>> from xgrad._transfer import transfer
+    >>> np_bk, strict = load("numpy"), load("array_api_strict")
+    >>> a = transfer(np.array([1.0, 2.0]), np_bk, strict, strict.parse_device("device1"))
+    >>> a.device
+    array_api_strict.Device('device1')
+    >>> b = np.array([1.0])
+    >>> transfer(b, np_bk, np_bk, "cpu") is b
+    True
+    """
     if src is dst:
         if src.device_of(data) == device:
             return data
@@ -87,7 +118,19 @@ def to_device(x: Any, device: Any, *, backend: Any = None) -> Tensor:
 
 def _to_device_method(self: Tensor, device: Any, /, *, stream: Any = None, backend: Any = None):
     """``to_device(self, device, backend=backend)`` (the array API's method; ``stream`` is
-    accepted for its signature: copies here are synchronous)."""
+    accepted for its signature: copies here are synchronous).
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> x = xg.tensor([1.0, 2.0])
+    >>> y = x.to_device("device1", backend="array_api_strict")
+    >>> y
+    Tensor([1., 2.], backend='array_api_strict', device='device1')
+    >>> (3 * y).sum().backward()
+    >>> x.grad                      # moved back to x's backend and device
+    array([3., 3.])
+    """
     return to_device(self, device, backend=backend)
 
 

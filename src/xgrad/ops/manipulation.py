@@ -62,20 +62,79 @@ def _atleast(arys: tuple, shape_of: Any) -> Any:
 
 @_export
 def atleast_1d(*arys: Any) -> Any:
-    """Views with at least one dimension."""
+    """Views with at least one dimension (one tensor for one input, else a list).
+
+    Parameters
+    ----------
+    *arys : Tensor or array_like
+        Inputs that already have enough dimensions are returned as they are.
+
+    Returns
+    -------
+    Tensor or list of Tensor
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> x = xg.tensor(5.0)
+    >>> y = xg.atleast_1d(x)
+    >>> y, y.base is x
+    (Tensor([5.]), True)
+    >>> xg.atleast_1d(1.0, [2.0, 3.0])
+    [Tensor([1.]), Tensor([2., 3.])]
+    """
     return _atleast(arys, lambda s: s if len(s) >= 1 else (1,))
 
 
 @_export
 def atleast_2d(*arys: Any) -> Any:
-    """Views with at least two dimensions (a 1-D ``(n,)`` becomes ``(1, n)``)."""
+    """Views with at least two dimensions (a 1-D ``(n,)`` becomes ``(1, n)``).
+
+    Parameters
+    ----------
+    *arys : Tensor or array_like
+        Inputs that already have enough dimensions are returned as they are.
+
+    Returns
+    -------
+    Tensor or list of Tensor
+        One tensor for one input, else a list.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> x = xg.tensor([1.0, 2.0])
+    >>> y = xg.atleast_2d(x)
+    >>> y
+    Tensor([[1., 2.]])
+    >>> y[0, 0] = 9.0                   # a view: writes reach x
+    >>> x
+    Tensor([9., 2.])
+    """
     return _atleast(arys, lambda s: s if len(s) >= 2 else (1,) * (2 - len(s)) + s)
 
 
 @_export
 def atleast_3d(*arys: Any) -> Any:
     """Views with at least three dimensions (``(n,)`` -> ``(1, n, 1)``, ``(m, n)`` ->
-    ``(m, n, 1)``), as NumPy."""
+    ``(m, n, 1)``), as NumPy.
+
+    Parameters
+    ----------
+    *arys : Tensor or array_like
+        Inputs that already have enough dimensions are returned as they are.
+
+    Returns
+    -------
+    Tensor or list of Tensor
+        One tensor for one input, else a list.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> xg.atleast_3d(xg.tensor([1.0, 2.0])).shape, xg.atleast_3d(xg.zeros((2, 3))).shape
+    ((1, 2, 1), (2, 3, 1))
+    """
 
     def shape(s: tuple) -> tuple:
         if len(s) == 0:
@@ -107,7 +166,34 @@ def hstack(tup: Sequence[Any], *, constant: bool | None = None) -> Tensor:
 
 @_export
 def vstack(tup: Sequence[Any], *, constant: bool | None = None) -> Tensor:
-    """Join along the first axis, after making 1-D inputs rows."""
+    """Join along the first axis, after making 1-D inputs rows.
+
+    Parameters
+    ----------
+    tup : sequence of Tensor or array_like
+        Shapes that agree past the first axis (a 1-D input of length ``n`` counts as
+        ``(1, n)``).
+    constant : bool, optional
+        ``True`` gives a constant result (no graph).
+
+    Returns
+    -------
+    Tensor
+        At least 2-D.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> a, b = xg.tensor([1.0, 2.0]), xg.tensor([[3.0, 4.0], [5.0, 6.0]])
+    >>> v = xg.vstack([a, b])
+    >>> v.backward()
+    >>> v
+    Tensor([[1., 2.],
+            [3., 4.],
+            [5., 6.]])
+    >>> a.grad
+    array([1., 1.])
+    """
     return _f("concatenate")([atleast_2d(t) for t in tup], 0, constant=constant)
 
 
@@ -269,7 +355,36 @@ def repeat(
     a: Any, repeats: Any, axis: int | None = None, *, constant: bool | None = None
 ) -> Tensor:
     """Repeat each element ``repeats`` times (an int, or one count per element) along ``axis``
-    (of the flattened array by default)."""
+    (of the flattened array by default); each element's gradient sums over its copies.
+
+    Parameters
+    ----------
+    a : Tensor or array_like
+    repeats : int or sequence of ints
+        One count for every element, or one per element along ``axis``.
+    axis : int, optional
+        The axis to repeat along; by default ``a`` is flattened first.
+    constant : bool, optional
+        ``True`` gives a constant result (no graph).
+
+    Returns
+    -------
+    Tensor
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> x = xg.tensor([1.0, 2.0])
+    >>> r = xg.repeat(x, [1, 3])        # one count per element
+    >>> r.backward()
+    >>> r, x.grad
+    (Tensor([1., 2., 2., 2.]), array([1., 3.]))
+    >>> xg.repeat(xg.tensor([[1.0, 2.0], [3.0, 4.0]]), 2, axis=0)
+    Tensor([[1., 2.],
+            [1., 2.],
+            [3., 4.],
+            [3., 4.]])
+    """
     t = _tensor(a)
     if axis is None or t.ndim == 0:  # a 0-d tensor repeats as a 1-d one, as in NumPy
         ax = 0 if axis is None else norm_axis(axis, t.ndim)
@@ -298,7 +413,33 @@ def repeat(
 
 @_export
 def tile(A: Any, reps: Any) -> Tensor:
-    """``A`` repeated ``reps`` times along each axis (broadcast, then reshaped)."""
+    """``A`` repeated ``reps`` times along each axis (broadcast, then reshaped); the
+    gradient sums over the copies.
+
+    Parameters
+    ----------
+    A : Tensor or array_like
+    reps : int or sequence of ints
+        Copies along each axis; with fewer entries than ``A.ndim`` they apply to the last
+        axes, with more, ``A`` gains leading axes (as NumPy).
+
+    Returns
+    -------
+    Tensor
+        ``max(A.ndim, len(reps))``-D.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> x = xg.tensor([1.0, 2.0])
+    >>> t = xg.tile(x, (2, 2))
+    >>> t.backward()
+    >>> t
+    Tensor([[1., 2., 1., 2.],
+            [1., 2., 1., 2.]])
+    >>> x.grad
+    array([4., 4.])
+    """
     t = _tensor(A)
     reps = (reps,) if isinstance(reps, int) else tuple(int(r) for r in reps)
     nd = builtins.max(len(reps), t.ndim)
@@ -458,13 +599,71 @@ def _pad_with_array(t: Tensor, widths: tuple, cv: Any, constant: bool | None) ->
 
 @_export
 def tril(m: Any, k: int = 0, *, constant: bool | None = None) -> Tensor:
-    """The lower triangle of the last two axes (above the ``k``-th diagonal set to 0)."""
+    """The lower triangle of the last two axes (above the ``k``-th diagonal set to 0); the
+    zeroed elements get no gradient.
+
+    Parameters
+    ----------
+    m : Tensor or array_like
+        At least 2-D; a stack of matrices is processed matrix by matrix.
+    k : int, optional
+        The diagonal above which to zero: 0 the main one, positive above it, negative below.
+    constant : bool, optional
+        ``True`` gives a constant result (no graph).
+
+    Returns
+    -------
+    Tensor
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> x = xg.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]])
+    >>> xg.tril(x).backward()
+    >>> x.grad
+    array([[1., 0., 0.],
+           [1., 1., 0.],
+           [1., 1., 1.]])
+    >>> xg.tril(x, k=-1)
+    Tensor([[0., 0., 0.],
+            [4., 0., 0.],
+            [7., 8., 0.]])
+    """
     return run(OPS["tril"], (_tensor(m),), {"k": int(k)}, constant)
 
 
 @_export
 def triu(m: Any, k: int = 0, *, constant: bool | None = None) -> Tensor:
-    """The upper triangle of the last two axes (below the ``k``-th diagonal set to 0)."""
+    """The upper triangle of the last two axes (below the ``k``-th diagonal set to 0); the
+    zeroed elements get no gradient.
+
+    Parameters
+    ----------
+    m : Tensor or array_like
+        At least 2-D; a stack of matrices is processed matrix by matrix.
+    k : int, optional
+        The diagonal below which to zero: 0 the main one, positive above it, negative below.
+    constant : bool, optional
+        ``True`` gives a constant result (no graph).
+
+    Returns
+    -------
+    Tensor
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> x = xg.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]])
+    >>> xg.triu(x).backward()
+    >>> x.grad
+    array([[1., 1., 1.],
+           [0., 1., 1.],
+           [0., 0., 1.]])
+    >>> xg.triu(x, k=1)
+    Tensor([[0., 2., 3.],
+            [0., 0., 6.],
+            [0., 0., 0.]])
+    """
     return run(OPS["triu"], (_tensor(m),), {"k": int(k)}, constant)
 
 
@@ -502,10 +701,45 @@ def _index_array(t: Tensor, indices: Any) -> Any:
 @_export
 def take_along_axis(arr: Any, indices: Any, axis: int | None) -> Tensor:
     """``arr`` picked along ``axis`` by ``indices`` (shaped like ``arr`` except on ``axis``),
-    as ``numpy.take_along_axis``; argsort results index this way."""
+    as ``numpy.take_along_axis``; argsort results index this way. Repeated indices
+    accumulate in the gradient.
+
+    Parameters
+    ----------
+    arr : Tensor or array_like
+    indices : array_like of ints
+        As many dimensions as ``arr``; broadcast against it on every axis but ``axis``.
+    axis : int or None
+        The axis to pick along; ``None`` treats ``arr`` as flattened.
+
+    Returns
+    -------
+    Tensor
+
+    Examples
+    --------
+    >>> import numpy as np, xgrad as xg
+    >>> x = xg.tensor([[3.0, 1.0, 2.0], [0.0, 5.0, 4.0]])
+    >>> xg.take_along_axis(x, xg.argsort(x, axis=1), axis=1)
+    Tensor([[1., 2., 3.],
+            [0., 4., 5.]])
+    >>> y = xg.take_along_axis(x, np.array([[1, 1], [2, 0]]), axis=1)
+    >>> y.backward()
+    >>> y
+    Tensor([[1., 1.],
+            [4., 0.]])
+    >>> x.grad
+    array([[0., 2., 0.],
+           [1., 0., 1.]])
+    """
     t = _tensor(arr)
     idx = indices._data if isinstance(indices, Tensor) else _index_array(t, indices)
     if axis is None:
+        if len(idx.shape) != 1:
+            raise ValueError(
+                "take_along_axis: with axis=None (arr flattened), indices must be 1-d, got "
+                f"shape {tuple(idx.shape)}; pass an axis, or flatten the indices"
+            )
         return take(t, idx)
     nd = t.ndim
     ax = norm_axis(axis, nd)
@@ -565,7 +799,35 @@ def sort(a: Any, axis: int | None = -1) -> Tensor:
 
 @_export
 def diff(a: Any, n: int = 1, axis: int = -1, prepend: Any = None, append: Any = None) -> Tensor:
-    """The ``n``-th discrete difference along ``axis``, as ``numpy.diff``."""
+    """The ``n``-th discrete difference along ``axis``, as ``numpy.diff``; ``prepend`` and
+    ``append`` are joined to ``a`` first (a number is broadcast across ``axis``).
+
+    Parameters
+    ----------
+    a : Tensor or array_like
+    n : int, optional
+        How many times to take the difference (1 by default).
+    axis : int, optional
+        The axis along which to difference (the last by default).
+    prepend, append : Tensor, array_like or number, optional
+        Values joined before and after ``a`` along ``axis``; tensors get their gradients.
+
+    Returns
+    -------
+    Tensor
+        ``n`` shorter than the joined input along ``axis``.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> x = xg.tensor([1.0, 4.0, 9.0, 16.0])
+    >>> d = xg.diff(x)
+    >>> (d * xg.tensor([1.0, 10.0, 100.0])).sum().backward()
+    >>> d, x.grad
+    (Tensor([3., 5., 7.]), array([ -1.,  -9., -90., 100.]))
+    >>> xg.diff(x, n=2), xg.diff(x, prepend=0.0)
+    (Tensor([2., 2.]), Tensor([1., 3., 5., 7.]))
+    """
     t = _tensor(a)
     ax = norm_axis(axis, t.ndim)
 
@@ -618,7 +880,39 @@ def _cumulative(name: str, x: Any, axis: int | None, dtype: Any, include_initial
 def cumulative_sum(
     x: Any, /, *, axis: int | None = None, dtype: Any = None, include_initial: bool = False
 ) -> Tensor:
-    """The array API's running sum (``axis`` is required beyond one dimension)."""
+    """The array API's running sum (``axis`` is required beyond one dimension), computed in
+    ``dtype`` when given; ``include_initial=True`` starts the result with 0.
+
+    Parameters
+    ----------
+    x : Tensor or array_like
+        At least 1-D.
+    axis : int, optional
+        The axis to accumulate along; required when ``x`` has more than one dimension.
+    dtype : data-type, optional
+        The dtype of the result (``x`` is cast to it first).
+    include_initial : bool, optional
+        Start with the empty sum, making the result one longer along ``axis``.
+
+    Returns
+    -------
+    Tensor
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> x = xg.tensor([1.0, 2.0, 3.0])
+    >>> c = xg.cumulative_sum(x, include_initial=True)
+    >>> c.backward()
+    >>> c, x.grad
+    (Tensor([0., 1., 3., 6.]), array([3., 2., 1.]))
+    >>> xg.cumulative_sum(xg.tensor([[1.0, 2.0], [3.0, 4.0]]), axis=0)
+    Tensor([[1., 2.],
+            [4., 6.]])
+    >>> i8 = xg.tensor([100, 100], dtype="int8")
+    >>> xg.cumulative_sum(i8), xg.cumulative_sum(i8, dtype="int8")  # int64 by default
+    (Tensor([100, 200]), Tensor([100, -56], dtype=int8))
+    """
     return _cumulative("cumulative_sum", x, axis, dtype, include_initial)
 
 
@@ -626,7 +920,33 @@ def cumulative_sum(
 def cumulative_prod(
     x: Any, /, *, axis: int | None = None, dtype: Any = None, include_initial: bool = False
 ) -> Tensor:
-    """The array API's running product (``axis`` is required beyond one dimension)."""
+    """The array API's running product (``axis`` is required beyond one dimension), computed
+    in ``dtype`` when given; ``include_initial=True`` starts the result with 1.
+
+    Parameters
+    ----------
+    x : Tensor or array_like
+        At least 1-D.
+    axis : int, optional
+        The axis to accumulate along; required when ``x`` has more than one dimension.
+    dtype : data-type, optional
+        The dtype of the result (``x`` is cast to it first).
+    include_initial : bool, optional
+        Start with the empty product, making the result one longer along ``axis``.
+
+    Returns
+    -------
+    Tensor
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> x = xg.tensor([2.0, 3.0, 4.0])
+    >>> c = xg.cumulative_prod(x, include_initial=True)
+    >>> c.backward()
+    >>> c, x.grad
+    (Tensor([ 1.,  2.,  6., 24.]), array([16., 10.,  6.]))
+    """
     return _cumulative("cumulative_prod", x, axis, dtype, include_initial)
 
 

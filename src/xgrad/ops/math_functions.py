@@ -205,7 +205,33 @@ def sum(
 def mean(
     x: Any, axis: Any = None, keepdims: bool = False, *, constant: bool | None = None
 ) -> Tensor:
-    """Arithmetic mean over ``axis``."""
+    """Arithmetic mean over ``axis`` (an int, a tuple, or ``None`` for all); each element's
+    gradient is ``1 / N``, ``N`` the number of elements averaged.
+
+    Parameters
+    ----------
+    x : Tensor or array_like
+    axis : int or tuple of ints, optional
+        The axes to average over; all of them by default.
+    keepdims : bool, optional
+        Keep the reduced axes, with length 1.
+    constant : bool, optional
+        ``True`` gives a constant result (no graph).
+
+    Returns
+    -------
+    Tensor
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> x = xg.tensor([[1.0, 2.0], [3.0, 6.0]])
+    >>> m = xg.mean(x, axis=1)
+    >>> m.backward()
+    >>> m, x.grad
+    (Tensor([1.5, 4.5]), array([[0.5, 0.5],
+           [0.5, 0.5]]))
+    """
     return _reduce("mean", x, axis, keepdims, constant)
 
 
@@ -233,7 +259,37 @@ def var(
     *,
     constant: bool | None = None,
 ) -> Tensor:
-    """Variance over ``axis``, dividing by ``N - ddof``."""
+    """Variance over ``axis``, dividing by ``N - ddof``; the gradient is
+    ``2 (x - mean) / (N - ddof)``.
+
+    Parameters
+    ----------
+    x : Tensor or array_like
+    axis : int or tuple of ints, optional
+        The axes to reduce; all of them by default.
+    ddof : int or float, optional
+        Delta degrees of freedom: 0 (the default) for the population variance, 1 for the
+        unbiased sample estimate.
+    keepdims : bool, optional
+        Keep the reduced axes, with length 1.
+    constant : bool, optional
+        ``True`` gives a constant result (no graph).
+
+    Returns
+    -------
+    Tensor
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> x = xg.tensor([1.0, 2.0, 3.0, 6.0])
+    >>> xg.var(x)
+    Tensor(3.5)
+    >>> v = xg.var(x, ddof=1)           # the unbiased estimate
+    >>> v.backward()
+    >>> v, x.grad
+    (Tensor(4.66666667), array([-1.33333333, -0.66666667,  0.        ,  2.        ]))
+    """
     return _reduce("var", x, axis, keepdims, constant, ddof=ddof)
 
 
@@ -281,7 +337,38 @@ def max(
 def min(
     x: Any, axis: Any = None, keepdims: bool = False, *, constant: bool | None = None
 ) -> Tensor:
-    """Minimum over ``axis``; tied elements share the gradient equally."""
+    """Minimum over ``axis``; tied elements share the gradient equally (``amin`` is the same
+    function).
+
+    Parameters
+    ----------
+    x : Tensor or array_like
+    axis : int or tuple of ints, optional
+        The axes to reduce; all of them by default.
+    keepdims : bool, optional
+        Keep the reduced axes, with length 1.
+    constant : bool, optional
+        ``True`` gives a constant result (no graph).
+
+    Returns
+    -------
+    Tensor
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> x = xg.tensor([2.0, 1.0, 1.0])
+    >>> y = xg.min(x)
+    >>> y.backward()
+    >>> y, x.grad
+    (Tensor(1.), array([0. , 0.5, 0.5]))
+    >>> x = xg.tensor([[4.0, 1.0], [2.0, 3.0]])
+    >>> y = xg.min(x, axis=0, keepdims=True)
+    >>> y.backward()
+    >>> y, x.grad
+    (Tensor([[2., 1.]]), array([[0., 1.],
+           [1., 0.]]))
+    """
     return _reduce("min", x, axis, keepdims, constant)
 
 
@@ -306,7 +393,31 @@ def cumsum(x: Any, axis: int | None = None, *, constant: bool | None = None) -> 
 
 
 def cumprod(x: Any, axis: int | None = None, *, constant: bool | None = None) -> Tensor:
-    """Running product along ``axis``; its derivative is exact with zeros."""
+    """Running product along ``axis`` (of the flattened array when ``axis`` is ``None``); its
+    derivative is exact with zeros.
+
+    Parameters
+    ----------
+    x : Tensor or array_like
+    axis : int, optional
+        The axis to accumulate along; ``None`` (the default) flattens ``x`` first.
+    constant : bool, optional
+        ``True`` gives a constant result (no graph).
+
+    Returns
+    -------
+    Tensor
+        The shape of ``x`` (1-D when ``axis`` is ``None``).
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> x = xg.tensor([2.0, 0.0, 5.0])
+    >>> y = xg.cumprod(x)
+    >>> y.backward()
+    >>> y, x.grad
+    (Tensor([2., 0., 0.]), array([ 1., 12.,  0.]))
+    """
     return _cumulative("cumprod", x, axis, constant)
 
 

@@ -76,7 +76,30 @@ def reshape(a: Any, newshape: Any, *, constant: bool | None = None) -> Tensor:
 
 def ravel(a: Any, *, constant: bool | None = None) -> Tensor:
     """The elements as a 1-D tensor: a view of a contiguous tensor, otherwise a copy (as
-    ``numpy.ravel``)."""
+    ``numpy.ravel``).
+
+    Parameters
+    ----------
+    a : Tensor or array_like
+    constant : bool, optional
+        ``True`` gives a constant result (no graph).
+
+    Returns
+    -------
+    Tensor
+        1-D, of ``a.size`` elements in C order.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> x = xg.tensor([[1.0, 2.0], [3.0, 4.0]])
+    >>> r = xg.ravel(x)
+    >>> r, r.base is x
+    (Tensor([1., 2., 3., 4.]), True)
+    >>> r = xg.ravel(x.T)               # not contiguous: a copy
+    >>> r, r.base is None
+    (Tensor([1., 3., 2., 4.]), True)
+    """
     a = as_tensor_input(a)
     if isinstance(a, Tensor) and not a._backend.is_contiguous(a._data):
         out = run(OPS["reshape"], (a,), {"shape": (math.prod(a.shape),)}, constant)
@@ -105,7 +128,29 @@ def broadcast_to(a: Any, shape: Any, *, constant: bool | None = None) -> Tensor:
 
 
 def expand_dims(a: Any, axis: Any, *, constant: bool | None = None) -> Tensor:
-    """Insert size-1 axes at ``axis`` (an int or a tuple)."""
+    """Insert size-1 axes at ``axis`` (an int or a tuple, positions in the result); a view.
+
+    Parameters
+    ----------
+    a : Tensor or array_like
+    axis : int or tuple of ints
+        Where the new axes go, counted in the result (negative from its end).
+    constant : bool, optional
+        ``True`` gives a constant result (no graph).
+
+    Returns
+    -------
+    Tensor
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> x = xg.tensor([1.0, 2.0])
+    >>> xg.expand_dims(x, 0)
+    Tensor([[1., 2.]])
+    >>> xg.expand_dims(x, (0, 2)).shape, xg.expand_dims(x, -1).shape
+    ((1, 2, 1), (2, 1))
+    """
     a = as_tensor_input(a)
     axes = axis if isinstance(axis, (tuple, list)) else (axis,)
     out_nd = ndim_of(a) + len(axes)
@@ -114,7 +159,31 @@ def expand_dims(a: Any, axis: Any, *, constant: bool | None = None) -> Tensor:
 
 
 def squeeze(a: Any, axis: Any = None, *, constant: bool | None = None) -> Tensor:
-    """Remove size-1 axes (all of them, or those in ``axis``)."""
+    """Remove size-1 axes (all of them, or those in ``axis``); a view.
+
+    Parameters
+    ----------
+    a : Tensor or array_like
+    axis : int or tuple of ints, optional
+        The axes to remove; each must have length 1 (``ValueError`` otherwise).
+    constant : bool, optional
+        ``True`` gives a constant result (no graph).
+
+    Returns
+    -------
+    Tensor
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> x = xg.zeros((1, 3, 1))
+    >>> xg.squeeze(x).shape, xg.squeeze(x, axis=0).shape
+    ((3,), (3, 1))
+    >>> xg.squeeze(x, axis=1)
+    Traceback (most recent call last):
+    ...
+    ValueError: cannot select an axis to squeeze out ... (axis 1 has size 3)
+    """
     a = as_tensor_input(a)
     shp = tuple(a.shape)
     if axis is None:
@@ -131,7 +200,27 @@ def squeeze(a: Any, axis: Any = None, *, constant: bool | None = None) -> Tensor
 
 
 def permute_dims(a: Any, axes: Any, *, constant: bool | None = None) -> Tensor:
-    """Permute the axes (the array-API name of ``transpose``)."""
+    """Permute the axes (the array-API name of ``transpose``): axis ``i`` of the result is
+    axis ``axes[i]`` of ``a``; a view.
+
+    Parameters
+    ----------
+    a : Tensor or array_like
+    axes : sequence of ints
+        A permutation of ``range(a.ndim)`` (negative axes allowed).
+    constant : bool, optional
+        ``True`` gives a constant result (no graph).
+
+    Returns
+    -------
+    Tensor
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> xg.permute_dims(xg.zeros((2, 3, 4)), (2, 0, 1)).shape
+    (4, 2, 3)
+    """
     a = as_tensor_input(a)
     nd = ndim_of(a)
     perm = tuple(norm_axis(i, nd) for i in axes)
@@ -141,7 +230,37 @@ def permute_dims(a: Any, axes: Any, *, constant: bool | None = None) -> Tensor:
 
 
 def transpose(a: Any, axes: Any = None, *, constant: bool | None = None) -> Tensor:
-    """Permute the axes; reverse them when ``axes`` is ``None`` (``.T``)."""
+    """Permute the axes; reverse them when ``axes`` is ``None`` (``.T``). The result is a
+    view: writing into it writes into ``a``.
+
+    Parameters
+    ----------
+    a : Tensor or array_like
+    axes : sequence of ints, optional
+        A permutation of ``range(a.ndim)``; reversed axes by default.
+    constant : bool, optional
+        ``True`` gives a constant result (no graph).
+
+    Returns
+    -------
+    Tensor
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> x = xg.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    >>> y = xg.transpose(x)
+    >>> y
+    Tensor([[1., 4.],
+            [2., 5.],
+            [3., 6.]])
+    >>> y[0, 1] = -4.0
+    >>> x
+    Tensor([[ 1.,  2.,  3.],
+            [-4.,  5.,  6.]])
+    >>> xg.transpose(xg.zeros((2, 3, 4)), (1, 0, 2)).shape
+    (3, 2, 4)
+    """
     a = as_tensor_input(a)
     if axes is None:
         axes = tuple(range(ndim_of(a)))[::-1]
@@ -149,7 +268,28 @@ def transpose(a: Any, axes: Any = None, *, constant: bool | None = None) -> Tens
 
 
 def matrix_transpose(x: Any, *, constant: bool | None = None) -> Tensor:
-    """Swap the last two axes (``.mT``)."""
+    """Swap the last two axes (``.mT``): a stack of matrices, each transposed; a view.
+
+    Parameters
+    ----------
+    x : Tensor or array_like
+        At least 2-D.
+    constant : bool, optional
+        ``True`` gives a constant result (no graph).
+
+    Returns
+    -------
+    Tensor
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> xg.matrix_transpose(xg.zeros((5, 2, 3))).shape
+    (5, 3, 2)
+    >>> xg.matrix_transpose(xg.tensor([[1.0, 2.0]]))
+    Tensor([[1.],
+            [2.]])
+    """
     x = as_tensor_input(x)
     nd = ndim_of(x)
     if nd < 2:
@@ -158,7 +298,31 @@ def matrix_transpose(x: Any, *, constant: bool | None = None) -> Tensor:
 
 
 def moveaxis(a: Any, source: Any, destination: Any, *, constant: bool | None = None) -> Tensor:
-    """Move axes to new positions, keeping the order of the others."""
+    """Move axes to new positions, keeping the order of the others; a view.
+
+    Parameters
+    ----------
+    a : Tensor or array_like
+    source : int or sequence of ints
+        The axes to move.
+    destination : int or sequence of ints
+        Their positions in the result (as many as ``source``).
+    constant : bool, optional
+        ``True`` gives a constant result (no graph).
+
+    Returns
+    -------
+    Tensor
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> x = xg.zeros((2, 3, 4))
+    >>> xg.moveaxis(x, 0, -1).shape
+    (3, 4, 2)
+    >>> xg.moveaxis(x, [0, 1], [-1, -2]).shape
+    (4, 3, 2)
+    """
     a = as_tensor_input(a)
     nd = ndim_of(a)
     src = [norm_axis(s, nd) for s in (source if isinstance(source, (tuple, list)) else [source])]
@@ -175,7 +339,30 @@ def moveaxis(a: Any, source: Any, destination: Any, *, constant: bool | None = N
 
 
 def swapaxes(a: Any, axis1: int, axis2: int, *, constant: bool | None = None) -> Tensor:
-    """Interchange two axes."""
+    """Interchange two axes; a view.
+
+    Parameters
+    ----------
+    a : Tensor or array_like
+    axis1, axis2 : int
+        The two axes.
+    constant : bool, optional
+        ``True`` gives a constant result (no graph).
+
+    Returns
+    -------
+    Tensor
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> xg.swapaxes(xg.zeros((2, 3, 4)), 0, 2).shape
+    (4, 3, 2)
+    >>> xg.swapaxes(xg.tensor([[1.0, 2.0, 3.0]]), 0, 1)
+    Tensor([[1.],
+            [2.],
+            [3.]])
+    """
     a = as_tensor_input(a)
     nd = ndim_of(a)
     i, j = norm_axis(axis1, nd), norm_axis(axis2, nd)
@@ -185,13 +372,74 @@ def swapaxes(a: Any, axis1: int, axis2: int, *, constant: bool | None = None) ->
 
 
 def flip(a: Any, axis: Any = None, *, constant: bool | None = None) -> Tensor:
-    """Reverse the order of elements along ``axis`` (all axes by default)."""
+    """Reverse the order of elements along ``axis`` (all axes by default); the gradient is
+    flipped back.
+
+    Parameters
+    ----------
+    a : Tensor or array_like
+    axis : int or tuple of ints, optional
+        The axes to reverse; all of them by default.
+    constant : bool, optional
+        ``True`` gives a constant result (no graph).
+
+    Returns
+    -------
+    Tensor
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> x = xg.tensor([[1.0, 2.0], [3.0, 4.0]])
+    >>> xg.flip(x)
+    Tensor([[4., 3.],
+            [2., 1.]])
+    >>> xg.flip(x, axis=1)
+    Tensor([[2., 1.],
+            [4., 3.]])
+    >>> x = xg.tensor([1.0, 2.0, 3.0])
+    >>> (xg.flip(x) * xg.tensor([1.0, 10.0, 100.0])).sum().backward()
+    >>> x.grad
+    array([100.,  10.,   1.])
+    """
     a = as_tensor_input(a)
     return run(OPS["flip"], (a,), {"axis": norm_axes(axis, ndim_of(a))}, constant)
 
 
 def roll(a: Any, shift: Any, axis: Any = None, *, constant: bool | None = None) -> Tensor:
-    """Shift elements cyclically along ``axis`` (of the flattened array by default)."""
+    """Shift elements cyclically along ``axis`` (of the flattened array by default); the
+    gradient is shifted back.
+
+    Parameters
+    ----------
+    a : Tensor or array_like
+    shift : int or tuple of ints
+        Places to shift by (towards higher indices); a tuple gives one shift per axis.
+    axis : int or tuple of ints, optional
+        The axes to roll; by default the flattened array, reshaped back.
+    constant : bool, optional
+        ``True`` gives a constant result (no graph).
+
+    Returns
+    -------
+    Tensor
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> x = xg.tensor([1.0, 2.0, 3.0, 4.0])
+    >>> y = xg.roll(x, 1)
+    >>> (y * xg.tensor([1.0, 10.0, 100.0, 1000.0])).sum().backward()
+    >>> y, x.grad
+    (Tensor([4., 1., 2., 3.]), array([  10.,  100., 1000.,    1.]))
+    >>> x = xg.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    >>> xg.roll(x, 1)                   # the flattened array, reshaped back
+    Tensor([[6., 1., 2.],
+            [3., 4., 5.]])
+    >>> xg.roll(x, -1, axis=1)
+    Tensor([[2., 3., 1.],
+            [5., 6., 4.]])
+    """
     a = as_tensor_input(a)
     if axis is None:  # the flattened array, shifted by the total (as NumPy)
         total = builtins.sum(shift) if isinstance(shift, (tuple, list)) else shift
@@ -236,7 +484,34 @@ def concatenate(
 
 
 def stack(arrays: Sequence[Any], axis: int = 0, *, constant: bool | None = None) -> Tensor:
-    """Join tensors of one shape along a new axis."""
+    """Join tensors of one shape along a new axis; each input gets its slice of the gradient.
+
+    Parameters
+    ----------
+    arrays : sequence of Tensor or array_like
+        At least one, all of the same shape.
+    axis : int, optional
+        The new axis' position in the result (0 by default).
+    constant : bool, optional
+        ``True`` gives a constant result (no graph).
+
+    Returns
+    -------
+    Tensor
+        One dimension more than the inputs.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> a, b = xg.tensor([1.0, 2.0]), xg.tensor([3.0, 4.0])
+    >>> s = xg.stack([a, b], axis=1)
+    >>> (s * xg.tensor([[1.0, 10.0], [100.0, 1000.0]])).sum().backward()
+    >>> s
+    Tensor([[1., 3.],
+            [2., 4.]])
+    >>> a.grad, b.grad
+    (array([  1., 100.]), array([  10., 1000.]))
+    """
     items = [as_tensor_input(t) for t in arrays]
     if not items:
         raise ValueError("need at least one array to stack")
@@ -251,6 +526,31 @@ def where(condition: Any, x: Any = None, y: Any = None, *, constant: bool | None
     """``x`` where ``condition`` is true, else ``y`` (differentiable in ``x`` and ``y``).
 
     With only ``condition``, the indices where it is true (``nonzero``), as NumPy.
+
+    Parameters
+    ----------
+    condition : Tensor or array_like of bool
+        Not differentiated.
+    x, y : Tensor, array_like or number, optional
+        The values where ``condition`` is true and false; broadcast together with it.
+    constant : bool, optional
+        ``True`` gives a constant result (no graph).
+
+    Returns
+    -------
+    Tensor, or tuple of arrays
+        The chosen values; with ``condition`` alone, one index array per dimension.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> x, y = xg.tensor([1.0, 2.0, 3.0]), xg.tensor([10.0, 20.0, 30.0])
+    >>> w = xg.where(x > 1.5, x, y)
+    >>> w.backward()
+    >>> w, x.grad, y.grad
+    (Tensor([10.,  2.,  3.]), array([0., 1., 1.]), array([1., 0., 0.]))
+    >>> xg.where(xg.tensor([0, 3, 0, 5]))
+    (array([1, 3]),)
     """
     if x is None and y is None:
         return call_nondiff(NONDIFF["nonzero"], (condition,), {})
@@ -263,7 +563,37 @@ def where(condition: Any, x: Any = None, y: Any = None, *, constant: bool | None
 
 def astype(x: Any, dtype: Any, *, copy: bool = True, constant: bool | None = None) -> Tensor:
     """Cast to ``dtype``. Differentiable between floating-point dtypes (the gradient is cast
-    back); a cast to an integer or boolean dtype gives a constant."""
+    back); a cast to an integer or boolean dtype gives a constant. ``copy=False`` returns
+    ``x`` itself when it already has ``dtype``.
+
+    Parameters
+    ----------
+    x : Tensor or array_like
+    dtype : data-type
+        The target dtype (``"float32"``, ``float``, ``np.int64``, a backend dtype, ...).
+    copy : bool, optional
+        ``False`` skips the copy when ``x`` already has ``dtype``.
+    constant : bool, optional
+        ``True`` gives a constant result (no graph).
+
+    Returns
+    -------
+    Tensor
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> x = xg.tensor([1.5, -2.5])
+    >>> y = xg.astype(x, "float32")
+    >>> (y * 2).sum().backward()
+    >>> y, x.grad, x.grad.dtype
+    (Tensor([ 1.5, -2.5], dtype=float32), array([2., 2.]), dtype('float64'))
+    >>> z = xg.astype(x, "int64")       # truncated, as NumPy
+    >>> z, z.constant
+    (Tensor([ 1, -2]), True)
+    >>> xg.astype(x, "float64", copy=False) is x
+    True
+    """
     x = as_tensor_input(x)
     bk = x._backend if isinstance(x, Tensor) else None
     if bk is None:
