@@ -350,3 +350,16 @@ def test_take_along_axis_none_needs_1d_indices_as_numpy() -> None:
     out.sum().backward()
     np.testing.assert_array_equal(out.numpy(), [1.0, 5.0])
     np.testing.assert_array_equal(a.grad, [[0.0, 1.0, 0.0], [0.0, 1.0, 0.0]])
+
+
+def test_power_gradient_at_zero_to_the_zero_does_not_warn(xb) -> None:
+    # was: RuntimeWarning (divide by zero, invalid value) from 0 ** -1 before the mask
+    import warnings
+
+    a, b = mg.tensor([0.0, 2.0]), mg.tensor([0.0, 3.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y = mg.power(a, b)
+        y.backward()
+    np.testing.assert_array_equal(xb.host(a.grad), [0.0, 12.0])
+    np.testing.assert_allclose(xb.host(b.grad), [0.0, 8.0 * np.log(2.0)])

@@ -9,10 +9,12 @@ non-differentiable function here) into :data:`FUNCTIONS`. The NumPy dispatch tab
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 from .._op import OPS, Op, apply, apply1, apply2
 from .._registry import FUNCTIONS
+from . import conv as _conv_rows  # noqa: F401
 from . import elementwise, linalg, reductions  # noqa: F401  (register the rows)
 from . import indexing as _indexing_rows  # noqa: F401
 from . import manipulation as _manipulation
@@ -21,6 +23,7 @@ from . import nnet as _nnet_rows  # noqa: F401
 from . import nondiff as _nondiff
 from . import shape as _shape_rows  # noqa: F401
 from . import shape_functions as _shape_functions  # noqa: F401  (fill FUNCTIONS)
+from ._examples import examples_section
 from .nondiff import NONDIFF, NonDiff, call_nondiff
 
 __all__ = ["FUNCTIONS", "NONDIFF", "OPS", "Op", "apply", "apply1", "apply2"]
@@ -41,9 +44,42 @@ def _nondiff_function(nd: NonDiff) -> Any:
         if nd.rounding
         else "Returns a plain array of the inputs' backend (not a Tensor)."
     )
-    fn.__doc__ = f"{nd.name}: {nd.doc}.\n\nNot differentiable. {kind}\n"
+    fn.__doc__ = f"{nd.name}: {nd.doc}.\n\nNot differentiable. {kind}\n" + _nd_sections(nd)
     fn._xgrad_nondiff = nd
     return fn
+
+
+#: what the non-differentiable functions that return no single array give
+_ND_RETURNS = {
+    "allclose": "bool\n    A Python bool.\n",
+    "array_equal": "bool\n    A Python bool.\n",
+    "nonzero": "tuple of arrays\n    The indices along each axis, one integer array per axis.\n",
+    "unique_all": "namedtuple\n    ``values``, ``indices``, ``inverse_indices``, ``counts``.\n",
+    "unique_counts": "namedtuple\n    ``values``, ``counts``.\n",
+    "unique_inverse": "namedtuple\n    ``values``, ``inverse_indices``.\n",
+}
+
+
+def _nd_sections(nd: NonDiff) -> str:
+    """The Parameters, Returns and Examples sections of a generated non-differentiable
+    function: the inputs, then the options ``nd.impl`` takes after them."""
+    names = ("x",) if nd.nin == 1 else tuple(f"x{i + 1}" for i in range(nd.nin))
+    lines = [f"{n} : Tensor, array or number" for n in names]
+    if callable(nd.impl):
+        params = list(inspect.signature(nd.impl).parameters.values())[1 + nd.nin :]
+        lines += [
+            f"{p.name} : optional\n    Default ``{p.default!r}``."
+            for p in params
+            if p.default is not p.empty
+        ]
+    returns = _ND_RETURNS.get(nd.name, "array\n    A plain array of the inputs' backend.\n")
+    return (
+        "\nParameters\n----------\n"
+        + "\n".join(lines)
+        + "\n\nReturns\n-------\n"
+        + returns
+        + examples_section(nd.name, [k for k, v in NONDIFF.items() if v is nd])
+    )
 
 
 def _nd_kwargs(nd: NonDiff, extra: tuple, kwargs: dict) -> dict:

@@ -12,6 +12,7 @@ from .._engine import Node, no_autodiff
 from .._op import OPS, Op, apply, apply1, apply2
 from .._registry import FUNCTIONS
 from .._tensor import Tensor, check_constant
+from ._examples import examples_section
 
 
 def as_tensor_input(x: Any) -> Any:
@@ -190,7 +191,10 @@ def _doc(op: Op) -> str:
         "where : array of bool, optional\n    Compute only where true; elsewhere the result "
         "keeps ``out``'s values (zeros without ``out``).\n"
         "dtype : data-type, optional\n    Cast the inputs first.\n"
-        "constant : bool, optional\n    ``True`` gives a constant result (no graph).\n"
+        "constant : bool, optional\n    ``True`` gives a constant result (no graph).\n\n"
+        "Returns\n-------\nTensor\n"
+        "    The elementwise result, shaped as the inputs broadcast together.\n"
+        + examples_section(op.name, [k for k, v in OPS.items() if v is op])
     )
 
 

@@ -71,8 +71,10 @@ def _pow_base(xp: Any, g: Any, a: Any, b: Any) -> Any:
             return xp.zeros_like(g)
         return g * (b * a ** (b - 1))
     # 0 * 0**-1 would be nan: the derivative of a**0 is 0 even at a = 0 (masked only there, so
-    # the mixed second derivative d/db of b * a**(b - 1) stays right elsewhere)
-    return xp.where(xp.logical_and(b == 0, a == 0), 0.0, g * (b * a ** (b - 1)))
+    # the mixed second derivative d/db of b * a**(b - 1) stays right elsewhere); the base is
+    # 1 there, so 0**-1 is never computed (it warned of a division by zero)
+    tie = xp.logical_and(b == 0, a == 0)
+    return xp.where(tie, 0.0, g * (b * xp.where(tie, 1.0, a) ** (b - 1)))
 
 
 def _pow_exponent(xp: Any, g: Any, y: Any, a: Any) -> Any:
