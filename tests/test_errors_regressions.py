@@ -363,3 +363,20 @@ def test_power_gradient_at_zero_to_the_zero_does_not_warn(xb) -> None:
         y.backward()
     np.testing.assert_array_equal(xb.host(a.grad), [0.0, 12.0])
     np.testing.assert_allclose(xb.host(b.grad), [0.0, 8.0 * np.log(2.0)])
+
+
+def test_xlogy_and_xlog1py_differentiate_in_x_at_x_zero(xb) -> None:
+    # was: where(x == 0, 0, ...) also zeroed d/dx there; it is log(y) (log1p(y)) for y in domain
+    xp = mg.array_api.namespace(xb.backend.name)
+    x, y = mg.tensor([0.0, 1.0, 0.0, 0.0]), mg.tensor([0.5, 0.5, 0.0, -1.0])
+    v = xp.special.xlogy(x, y)
+    v.sum().backward()
+    np.testing.assert_array_equal(xb.host(v), [0.0, np.log(0.5), 0.0, 0.0])
+    assert not np.signbit(xb.host(v)[0])  # SciPy's +0
+    np.testing.assert_allclose(xb.host(x.grad), [np.log(0.5), np.log(0.5), 0.0, 0.0])
+    np.testing.assert_allclose(xb.host(y.grad), [0.0, 2.0, 0.0, 0.0])
+    x, y = mg.tensor([0.0, 1.0, 0.0]), mg.tensor([0.5, 0.5, -1.0])
+    v = xp.special.xlog1py(x, y)
+    v.sum().backward()
+    np.testing.assert_allclose(xb.host(v), [0.0, np.log1p(0.5), 0.0])
+    np.testing.assert_allclose(xb.host(x.grad), [np.log1p(0.5), np.log1p(0.5), 0.0])

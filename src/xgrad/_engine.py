@@ -45,7 +45,21 @@ tensor_namespace: Callable[[Any], Any] = None  # type: ignore[assignment]
 
 
 def is_grad_enabled() -> bool:
-    """Whether operations currently record a graph (``False`` inside :data:`no_autodiff`)."""
+    """Whether operations currently record a graph (``False`` inside :data:`no_autodiff`).
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> xg.is_grad_enabled()
+    True
+    >>> with xg.no_autodiff:
+    ...     xg.is_grad_enabled()
+    False
+    """
     return STATE.enabled
 
 
@@ -147,6 +161,16 @@ class Node:
         The values the op's derivative rules declared they need.
     params : dict or None
         Non-array arguments of the op (``axis``, ``keepdims``, ...), passed to every rule.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> x = xg.tensor([1.0, 2.0])
+    >>> node = (x * x).creator
+    >>> node
+    <xgrad Node multiply (live)>
+    >>> node.op.name, node.parents, node.shape
+    ('multiply', (<xgrad Node leaf>, <xgrad Node leaf>), (2,))
     """
 
     __slots__ = (
@@ -321,7 +345,29 @@ def backward(
     """Back-propagate ``seed`` (d root / d root) from the tensor ``root``.
 
     Every tensor in the graph receives ``.grad``; the graph is consumed unless
-    ``retain_graph`` or ``create_graph`` is set.
+    ``retain_graph`` or ``create_graph`` is set. ``Tensor.backward`` calls it.
+
+    Parameters
+    ----------
+    root : Tensor
+        The tensor to differentiate.
+    seed : array
+        The gradient of the final result with respect to ``root``, shaped like ``root``.
+    retain_graph : bool, optional
+        Keep the graph for a later ``backward()``.
+    create_graph : bool, optional
+        Record the gradient computation itself, so that gradients are tensors that can be
+        differentiated again.
+
+    Examples
+    --------
+    >>> import numpy as np, xgrad as xg
+    >>> from xgrad._engine import backward
+    >>> x = xg.tensor([1.0, 2.0])
+    >>> y = x * x
+    >>> backward(y, np.array([1.0, 10.0]))
+    >>> x.grad, y.creator                # the graph is consumed
+    (array([ 2., 40.]), None)
     """
     node = root._leaf_or_node()
     if node.op is None or node.parents is None:
@@ -560,7 +606,22 @@ def _depend_on(g: Any, leaf: Node) -> Any:
 
 
 def clear_graph(node: Node | None) -> None:
-    """Consume the graph below ``node`` without computing gradients."""
+    """Consume the graph below ``node`` without computing gradients.
+
+    ``Tensor.clear_graph`` calls it; the arrays the graph saved are released (and unlocked,
+    see :mod:`xgrad._memguard`).
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> from xgrad._engine import clear_graph
+    >>> x = xg.tensor([1.0, 2.0])
+    >>> y = (x * x).sum()
+    >>> node = y.creator
+    >>> clear_graph(node)
+    >>> node, y.creator
+    (<xgrad Node sum (consumed)>, None)
+    """
     if node is None or node.op is None or node.parents is None:
         return
     stack = [node]

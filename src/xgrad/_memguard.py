@@ -42,7 +42,23 @@ GUARD = _Guard()
 
 
 def mem_guard_active() -> bool:
-    """Whether new graphs lock the arrays they save (NumPy backend)."""
+    """Whether new graphs lock the arrays they save (NumPy backend).
+
+    Returns
+    -------
+    bool
+        ``True`` unless inside :data:`mem_guard_off` (and not in a :data:`mem_guard_on`
+        nested in it).
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> xg.mem_guard_active()
+    True
+    >>> with xg.mem_guard_off:
+    ...     xg.mem_guard_active()
+    False
+    """
     return GUARD.on
 
 
@@ -81,9 +97,24 @@ mem_guard_on = Switch(
     "on",
     True,
     "xgrad.mem_guard_on",
-    "Graphs made inside lock the arrays they save (the default).",
+    """Graphs made inside lock the arrays they save (the default): context manager,
+    decorator. Use it to switch the guard back on inside a :data:`mem_guard_off` block.
+
+    Examples
+    --------
+    >>> import numpy as np, xgrad as xg
+    >>> a = np.array([1.0, 2.0])
+    >>> with xg.mem_guard_off:
+    ...     with xg.mem_guard_on:
+    ...         y = xg.tensor(2.0) * a      # a is saved for the gradient: locked
+    ...     a.flags.writeable
+    False
+    >>> y.backward()                        # releases it
+    >>> a.flags.writeable
+    True
+    """,
 )
-__test__ = {"mem_guard_off": mem_guard_off.__doc__}
+__test__ = {"mem_guard_off": mem_guard_off.__doc__, "mem_guard_on": mem_guard_on.__doc__}
 
 
 _core._guard = guard

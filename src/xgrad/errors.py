@@ -27,33 +27,180 @@ every backend for an axis out of range, as NumPy raises it. Bound by :mod:`xgrad
 
 
 class BackendUnavailableError(RuntimeError):
-    """A known backend was asked for, but it cannot run here (not installed, or no GPU)."""
+    """A known backend was asked for, but it cannot run here (not installed, or no GPU).
+
+    A ``RuntimeError``. The message says what is missing and how to install it, or which
+    backend to choose instead.
+
+    Examples
+    --------
+    On a machine without CuPy, asking for a CUDA device (here simulated: CuPy made
+    unimportable, and no backend loaded yet):
+
+    >>> import sys
+    >>> from unittest import mock
+    >>> import xgrad as xg
+    >>> with mock.patch.dict(sys.modules, {"cupy": None}):
+    ...     with mock.patch.dict(xg.backends._loaded, clear=True):
+    ...         xg.tensor([1.0, 2.0], device="cuda")
+    Traceback (most recent call last):
+    ...
+    xgrad.errors.BackendUnavailableError: the 'cupy' backend needs CuPy, which is not installed
+    (...). Install CuPy for your CUDA version with `pip install 'xgrad[cuda12]'` or `pip install
+    'xgrad[cuda13]'`, or choose another backend (xgrad.use_backend('numpy'),
+    XGRAD_BACKEND=numpy).
+    >>> "numpy" in xg.available_backends()      # the backends that can run here
+    True
+    """
 
 
 class BackendMismatchError(ValueError):
-    """Arrays or tensors of two different backends were combined in one operation."""
+    """Arrays or tensors of two different backends were combined in one operation.
+
+    A ``ValueError``. xgrad never moves data between libraries implicitly: the message names
+    the ``to_device`` calls that put one operand where the other is.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> a = xg.tensor([1.0, 2.0])
+    >>> b = xg.tensor([1.0, 2.0], backend="array_api_strict")
+    >>> a + b
+    Traceback (most recent call last):
+    ...
+    xgrad.errors.BackendMismatchError: cannot combine data from the 'numpy' and
+    'array_api_strict' backends in add: xgrad never moves data between libraries implicitly.
+    Move one operand explicitly first: t.to_device('cpu', backend='numpy') puts a tensor t where
+    the numpy operand is, t.to_device('cpu', backend='array_api_strict') where the
+    array_api_strict one is (both differentiable); for a plain array, xgrad.asarray(arr,
+    backend=..., device=...) with the same arguments.
+    >>> a + b.to_device("cpu", backend="numpy")
+    Tensor([2., 4.])
+    """
 
 
 class DeviceMismatchError(ValueError):
-    """Tensors on two different devices were combined in one operation."""
+    """Tensors on two different devices were combined in one operation.
+
+    A ``ValueError``. Nothing moves between devices implicitly: the message names the
+    ``to_device`` calls that fix it.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> a = xg.tensor([1.0], backend="array_api_strict", device="device1")
+    >>> b = xg.tensor([1.0], backend="array_api_strict", device="device2")
+    >>> a + b
+    Traceback (most recent call last):
+    ...
+    xgrad.errors.DeviceMismatchError: cannot combine tensors on devices 'device1' and 'device2'
+    in add (array_api_strict backend): move one explicitly first, t.to_device('device1',
+    backend='array_api_strict') or t.to_device('device2', backend='array_api_strict')
+    (differentiable).
+    >>> a + b.to_device("device1")
+    Tensor([2.], backend='array_api_strict', device='device1')
+    """
 
 
 class NonDifferentiableError(ValueError):
-    """A non-differentiable function was applied to a tensor that needs a gradient."""
+    """A non-differentiable function was applied to a tensor that needs a gradient.
+
+    A ``ValueError``. Rounding functions (``floor``, ``round``, ``sign``, ...) have
+    derivative zero almost everywhere, so calling one on a tensor that needs a gradient is
+    most likely a bug; applied to data or to a constant tensor they give an array.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> x = xg.tensor([1.5, -0.5])
+    >>> xg.floor(x)
+    Traceback (most recent call last):
+    ...
+    xgrad.errors.NonDifferentiableError: floor has no useful derivative (it is zero almost
+    everywhere), and it was given a tensor that needs a gradient. Apply it to the data
+    (xgrad.floor(t.data)) or to a constant tensor (xgrad.tensor(t, constant=True)) to get an
+    array.
+    >>> xg.floor(x.data)
+    array([ 1., -1.])
+    """
 
 
 class MemoryGuardError(ValueError):
     """A write into ``tensor.data`` while the memory guard holds it read-only (NumPy): a live
-    graph saved the array for a gradient, which the write would silently corrupt."""
+    graph saved the array for a gradient, which the write would silently corrupt.
+
+    A ``ValueError``. ``backward()`` (or ``clear_graph()``) releases the array; graphs made
+    inside ``with xgrad.mem_guard_off:`` lock nothing.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> x = xg.tensor([1.0, 2.0])
+    >>> y = (x * x).sum()            # multiply saved x for the gradient
+    >>> x.data[0] = 5.0
+    Traceback (most recent call last):
+    ...
+    xgrad.errors.MemoryGuardError: assignment destination is read-only: xgrad's memory guard
+    locked this array because a live graph saved it for a gradient, which a write would silently
+    corrupt. Release it first: call backward() on the graph's result, or result.clear_graph(),
+    or build the graph inside `with xgrad.mem_guard_off:` (then nothing guards it), or write
+    into a copy (t.data.copy()).
+    >>> y.backward()                 # releases the graph
+    >>> x.data[0] = 5.0
+    >>> x, x.grad
+    (Tensor([5., 2.]), array([2., 4.]))
+    """
 
 
 class GraphConsumedError(RuntimeError):
-    """``backward()`` reached a part of the graph that an earlier ``backward()`` freed."""
+    """``backward()`` reached a part of the graph that an earlier ``backward()`` freed.
+
+    A ``RuntimeError``. ``backward()`` frees the graph it went through (as MyGrad does);
+    ``backward(retain_graph=True)`` keeps it for a later one.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> x = xg.tensor([1.0, 2.0])
+    >>> z = x * x
+    >>> a, b = z.sum(), (2 * z).sum()    # two results that share z's graph
+    >>> a.backward()                     # frees it
+    >>> b.backward()
+    Traceback (most recent call last):
+    ...
+    xgrad.errors.GraphConsumedError: backward() reached a tensor whose graph was already freed
+    by an earlier backward() or clear_graph() (at the input of 'multiply'). Recompute the
+    result, or call backward(retain_graph=True) the first time.
+    >>> z = x * x
+    >>> a, b = z.sum(), (2 * z).sum()
+    >>> a.backward(retain_graph=True)
+    >>> b.backward()
+    >>> x.grad                           # d b / d x (each backward() sets .grad anew)
+    array([4., 8.])
+    """
 
 
 class DisconnectedGradientError(ValueError):
     """A function transformed by :mod:`xgrad.func` returned a value that does not depend on
-    the argument being differentiated (for example, it called ``float()`` or ``.data``)."""
+    the argument being differentiated (for example, it called ``float()`` or ``.data``).
+
+    A ``ValueError``. Where the derivative is genuinely zero, the transforms that take
+    ``allow_unused=True`` give zeros instead.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> from xgrad.func import grad
+    >>> grad(lambda x: float((x ** 2).sum()))(xg.tensor([1.0, 2.0]))
+    Traceback (most recent call last):
+    ...
+    xgrad.errors.DisconnectedGradientError: grad: the function's output is a float, not a
+    tensor, so it does not depend on the arguments. Did the function call float(), .item(),
+    .data or .numpy() on a tensor? Keep the computation on tensors (or pass allow_unused=True if
+    it is a constant).
+    >>> grad(lambda x: (x ** 2).sum())(xg.tensor([1.0, 2.0]))
+    Tensor([2., 4.])
+    """
 
 
 class GradientLostWarning(UserWarning):
@@ -61,4 +208,24 @@ class GradientLostWarning(UserWarning):
     DLPack), so whatever is computed from that array gets no gradient. The warning names the
     function that did it. Make it an error with
     ``warnings.simplefilter("error", xgrad.errors.GradientLostWarning)``; silence it for a
-    deliberate conversion with ``tensor.data`` or ``tensor.numpy()``."""
+    deliberate conversion with ``tensor.data`` or ``tensor.numpy()``.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import numpy as np
+    >>> import xgrad as xg
+    >>> x = xg.tensor([1.0, 2.0])
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("error", xg.errors.GradientLostWarning)
+    ...     np.asarray(x)
+    Traceback (most recent call last):
+    ...
+    xgrad.errors.GradientLostWarning: a tensor that needs a gradient was converted to a NumPy
+    array (numpy.asarray) in ...: what is computed from that array gets no gradient, so
+    derivatives through it are lost. For a deliberate conversion use tensor.data (the array
+    itself) or tensor.numpy() (a copy); warnings.simplefilter("error",
+    xgrad.errors.GradientLostWarning) makes this an error.
+    >>> np.asarray(x.data)               # deliberate: no warning
+    array([1., 2.])
+    """

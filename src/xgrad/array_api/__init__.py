@@ -47,7 +47,44 @@ _NAMESPACES: dict[Any, types.ModuleType] = {}
 def namespace(backend: Any) -> types.ModuleType:
     """The array-API namespace module of ``backend`` (a name or a
     :class:`~xgrad.backends.Backend`): this module for NumPy, a sibling module
-    ``xgrad.array_api.<name>`` for the others (their dtypes are their backend's)."""
+    ``xgrad.array_api.<name>`` for the others (their dtypes are their backend's).
+
+    Parameters
+    ----------
+    backend : str or Backend
+        ``"numpy"``, ``"array_api_strict"``, ``"cupy"`` (or an alias such as ``"np"``), or a
+        backend object.
+
+    Returns
+    -------
+    module
+        The namespace, built on first use; the same module object every time after. It is
+        what ``__array_namespace__()`` returns for a tensor of that backend.
+
+    Raises
+    ------
+    ValueError
+        ``backend`` is not a known backend.
+    BackendUnavailableError
+        The backend is known but cannot run here.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> import xgrad.array_api as xp
+    >>> xp.namespace("numpy") is xp
+    True
+    >>> strict = xp.namespace("array_api_strict")
+    >>> strict.__name__
+    'xgrad.array_api.array_api_strict'
+    >>> x = xg.tensor([1.0, 2.0], backend="array_api_strict")
+    >>> x.__array_namespace__() is strict
+    True
+    >>> y = strict.sum(strict.exp(x))
+    >>> y.backward()
+    >>> xg.to_numpy(x.grad)
+    array([2.71828183, 7.3890561 ])
+    """
     bk = _backends.load(backend)
     mod = _NAMESPACES.get(bk)
     if mod is None:

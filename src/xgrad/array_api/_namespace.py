@@ -20,6 +20,7 @@ from .._transfer import to_device
 from ..ops import FUNCTIONS as F
 from ._common import as_tensor, data, named
 from ._elementwise import FUNCTIONS_ELEMENTWISE
+from ._examples import document_namespace
 from ._functions import FUNCTIONS_OTHER
 from ._linalg import linalg_module
 from ._special import special_module
@@ -336,6 +337,7 @@ def fill(module: types.ModuleType, bk: Any) -> types.ModuleType:
     for name, value in ns.items():
         setattr(module, name, value)
     module.__all__ = sorted(n for n in ns if not n.startswith("_") and n != "backend")
+    document_namespace(module, FUNCTIONS_ELEMENTWISE)
     return module
 
 

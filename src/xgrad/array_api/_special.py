@@ -57,18 +57,24 @@ def entr(x: Any, /) -> Any:
 
 @_public
 def xlogy(x: Any, y: Any, /) -> Any:
-    """``x * log(y)``, 0 where ``x`` is 0 (whatever ``y``)."""
+    """``x * log(y)``, 0 where ``x`` is 0 (whatever ``y``).
+
+    The derivative in ``x`` is ``log(y)``, also at ``x = 0`` (as JAX); where ``x = 0`` and
+    ``y <= 0`` it is 0 (the logarithm has no value there to differentiate)."""
     x, y = as_tensor(x), as_tensor(y)
-    zero = x == 0
-    return F["where"](zero, 0.0, x * F["log"](F["where"](zero, 1.0, y)))
+    undefined = F["logical_and"](x == 0, y <= 0)
+    return x * F["log"](F["where"](undefined, 1.0, y)) + 0.0  # + 0.0: SciPy's +0 at x = 0
 
 
 @_public
 def xlog1py(x: Any, y: Any, /) -> Any:
-    """``x * log1p(y)``, 0 where ``x`` is 0 (whatever ``y``)."""
+    """``x * log1p(y)``, 0 where ``x`` is 0 (whatever ``y``).
+
+    The derivative in ``x`` is ``log1p(y)``, also at ``x = 0``; where ``x = 0`` and
+    ``y <= -1`` it is 0."""
     x, y = as_tensor(x), as_tensor(y)
-    zero = x == 0
-    return F["where"](zero, 0.0, x * F["log1p"](F["where"](zero, 0.0, y)))
+    undefined = F["logical_and"](x == 0, y <= -1)
+    return x * F["log1p"](F["where"](undefined, 0.0, y)) + 0.0
 
 
 @_public

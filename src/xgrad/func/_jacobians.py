@@ -175,7 +175,46 @@ def jacobian(
     f: Callable[..., Any], argnums: int | Sequence[int] = 0, *, mode: str = "rev"
 ) -> Callable[..., Any]:
     """The Jacobian of ``f``: ``mode="rev"`` (:func:`jacrev`) or ``mode="fwd"``
-    (:func:`jacfwd`)."""
+    (:func:`jacfwd`).
+
+    Parameters
+    ----------
+    f : callable
+        The function; its arguments and outputs may be tensors, arrays, numbers or pytrees
+        of them.
+    argnums : int or sequence of int, optional
+        Which positional arguments to differentiate with respect to (the first by default);
+        a sequence gives a tuple of Jacobians, one per argument.
+    mode : {"rev", "fwd"}, optional
+        Reverse mode (one backward pass per output element, the default) or forward mode
+        (one JVP per input element: cheaper when there are fewer inputs than outputs).
+
+    Returns
+    -------
+    callable
+        Takes ``f``'s arguments and returns the Jacobian: for an output of shape ``S`` and an
+        argument of shape ``T``, an array of shape ``S + T``.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> from xgrad.func import jacobian
+    >>> jacobian(lambda x: x ** 2)(xg.asarray([1.0, 2.0]))
+    array([[2., 0.],
+           [0., 4.]])
+    >>> jacobian(lambda x: xg.sin(x) * x[0], mode="fwd")(xg.asarray([0.0, 1.0]))
+    array([[0.        , 0.        ],
+           [0.84147098, 0.        ]])
+    >>> jx, jy = jacobian(lambda x, y: x * y, argnums=(0, 1))(
+    ...     xg.asarray([1.0, 2.0]), xg.asarray([3.0, 4.0])
+    ... )
+    >>> jx
+    array([[3., 0.],
+           [0., 4.]])
+    >>> jy
+    array([[1., 0.],
+           [0., 2.]])
+    """
     if mode == "rev":
         return jacrev(f, argnums)
     if mode == "fwd":

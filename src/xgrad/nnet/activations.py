@@ -43,12 +43,57 @@ def relu(x: Any, *, constant: bool | None = None) -> Tensor:
 
 
 def leaky_relu(x: Any, slope: float, *, constant: bool | None = None) -> Tensor:
-    """``x`` where positive, ``slope * x`` elsewhere."""
+    """``x`` where positive, ``slope * x`` elsewhere.
+
+    Parameters
+    ----------
+    x : Tensor, array or number
+    slope : float
+        The slope for negative ``x`` (the derivative there).
+    constant : bool, optional
+        ``True`` gives a constant result (no graph).
+
+    Returns
+    -------
+    Tensor
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> from xgrad.nnet.activations import leaky_relu
+    >>> x = xg.tensor([-2.0, 3.0])
+    >>> y = leaky_relu(x, 0.1)
+    >>> y.backward()
+    >>> y, x.grad
+    (Tensor([-0.2,  3. ]), array([0.1, 1. ]))
+    """
     return run(OPS["leaky_relu"], (x,), {"slope": float(slope)}, constant)
 
 
 def sigmoid(x: Any, *, constant: bool | None = None) -> Tensor:
-    """The logistic function ``1 / (1 + exp(-x))``, computed without overflow."""
+    """The logistic function ``1 / (1 + exp(-x))``, computed without overflow.
+
+    Parameters
+    ----------
+    x : Tensor, array or number
+    constant : bool, optional
+        ``True`` gives a constant result (no graph).
+
+    Returns
+    -------
+    Tensor
+        Values in ``(0, 1)``; the derivative is ``sigmoid(x) * (1 - sigmoid(x))``.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> from xgrad.nnet.activations import sigmoid
+    >>> x = xg.tensor([0.0, 2.0])
+    >>> y = sigmoid(x)
+    >>> y.backward()
+    >>> y, x.grad
+    (Tensor([0.5       , 0.88079708]), array([0.25      , 0.10499359]))
+    """
     return run(OPS["sigmoid"], (x,), None, constant)
 
 
@@ -72,23 +117,116 @@ def softmax(x: Any, axis: int = -1, *, constant: bool | None = None) -> Tensor:
 
 
 def logsoftmax(x: Any, axis: int = -1, *, constant: bool | None = None) -> Tensor:
-    """``log(softmax(x))`` along ``axis``, computed stably."""
+    """``log(softmax(x))`` along ``axis``, computed stably.
+
+    Parameters
+    ----------
+    x : Tensor, array or number
+    axis : int, optional
+        The axis to normalise along (the last by default).
+    constant : bool, optional
+        ``True`` gives a constant result (no graph).
+
+    Returns
+    -------
+    Tensor
+        Log-probabilities: ``exp`` of the result sums to 1 along ``axis``.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> from xgrad.nnet.activations import logsoftmax
+    >>> x = xg.tensor([0.0, 1.0])
+    >>> y = logsoftmax(x)
+    >>> y[0].backward()             # d log p_0 / dx = onehot(0) - softmax(x)
+    >>> y, x.grad
+    (Tensor([-1.31326169, -0.31326169]), array([ 0.73105858, -0.73105858]))
+    """
     x, params = _axis(x, axis)
     return run(OPS["logsoftmax"], (x,), params, constant)
 
 
 def elu(x: Any, alpha: float, *, constant: bool | None = None) -> Tensor:
-    """``x`` where positive, ``alpha * (exp(x) - 1)`` elsewhere."""
+    """``x`` where positive, ``alpha * (exp(x) - 1)`` elsewhere.
+
+    Parameters
+    ----------
+    x : Tensor, array or number
+    alpha : float
+        The scale of the negative part (its limit is ``-alpha``).
+    constant : bool, optional
+        ``True`` gives a constant result (no graph).
+
+    Returns
+    -------
+    Tensor
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> from xgrad.nnet.activations import elu
+    >>> x = xg.tensor([-1.0, 2.0])
+    >>> y = elu(x, alpha=0.5)
+    >>> y.backward()
+    >>> y, x.grad
+    (Tensor([-0.31606028,  2.        ]), array([0.18393972, 1.        ]))
+    """
     return run(OPS["elu"], (x,), {"alpha": float(alpha)}, constant)
 
 
 def selu(x: Any, *, constant: bool | None = None) -> Tensor:
-    """The scaled exponential linear unit (self-normalising constants)."""
+    """The scaled exponential linear unit (self-normalising constants).
+
+    ``scale * x`` where positive, ``scale * alpha * (exp(x) - 1)`` elsewhere, with
+    ``alpha = 1.6732632423543772`` and ``scale = 1.0507009873554805``.
+
+    Parameters
+    ----------
+    x : Tensor, array or number
+    constant : bool, optional
+        ``True`` gives a constant result (no graph).
+
+    Returns
+    -------
+    Tensor
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> from xgrad.nnet.activations import selu
+    >>> x = xg.tensor([-1.0, 1.0])
+    >>> y = selu(x)
+    >>> y.backward()
+    >>> y, x.grad
+    (Tensor([-1.11133074,  1.05070099]), array([0.6467686 , 1.05070099]))
+    """
     return run(OPS["selu"], (x,), None, constant)
 
 
 def soft_sign(x: Any, *, constant: bool | None = None) -> Tensor:
-    """``x / (1 + |x|)``."""
+    """``x / (1 + |x|)``.
+
+    Parameters
+    ----------
+    x : Tensor, array or number
+    constant : bool, optional
+        ``True`` gives a constant result (no graph).
+
+    Returns
+    -------
+    Tensor
+        Values in ``(-1, 1)``; the derivative is ``1 / (1 + |x|)**2``.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> from xgrad.nnet.activations import soft_sign
+    >>> x = xg.tensor([-1.0, 3.0])
+    >>> y = soft_sign(x)
+    >>> y.backward()
+    >>> y, x.grad
+    (Tensor([-0.5 ,  0.75]), array([0.25  , 0.0625]))
+    """
     return FUNCTIONS["divide"](x, 1 + FUNCTIONS["absolute"](x), constant=constant)
 
 
@@ -138,7 +276,39 @@ def hard_tanh(
 
 def glu(x: Any, axis: int = -1, *, constant: bool | None = None) -> Tensor:
     """The gated linear unit: the first half of ``x`` along ``axis`` times the sigmoid of
-    the second half."""
+    the second half.
+
+    Parameters
+    ----------
+    x : Tensor, array or number
+        The size of ``axis`` must be even.
+    axis : int, optional
+        The axis to split in halves (the last by default).
+    constant : bool, optional
+        ``True`` gives a constant result (no graph).
+
+    Returns
+    -------
+    Tensor
+        Half the size of ``x`` along ``axis``.
+
+    Raises
+    ------
+    ValueError
+        The size of ``axis`` is odd.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> from xgrad.nnet.activations import glu
+    >>> x = xg.tensor([1.0, 2.0, 0.0, 0.0])       # values [1, 2], gates [0, 0]
+    >>> y = glu(x)
+    >>> y.backward()
+    >>> y, x.grad
+    (Tensor([0.5, 1. ]), array([0.5 , 0.5 , 0.25, 0.5 ]))
+    >>> glu(xg.tensor([[1.0, 0.0], [2.0, 0.0]]), axis=0)
+    Tensor([[0.88079708, 0.        ]])
+    """
     x = as_tensor_input(x)
     ax = norm_axis(axis, ndim_of(x))
     n = x.shape[ax]

@@ -466,7 +466,38 @@ _public(multi_matmul, PUBLIC)
 
 
 def _multi_dot(arrays: Sequence[Any], *, out: Any = None) -> Tensor:
-    """``numpy.linalg.multi_dot``: :func:`xgrad.multi_matmul`."""
+    """``numpy.linalg.multi_dot``: :func:`xgrad.multi_matmul`, the matrix product of two or
+    more arrays, multiplied in the cheapest order.
+
+    Parameters
+    ----------
+    arrays : sequence of Tensor or array
+        The first and last may be 1-D (a row and a column vector); the others must be (stacks
+        of) matrices.
+    out : None
+        Accepted for NumPy's signature; anything but ``None`` raises ``TypeError``.
+
+    Returns
+    -------
+    Tensor
+        Differentiable with respect to every tensor in ``arrays``.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> a = xg.tensor([[1.0, 2.0]])
+    >>> b = xg.tensor([[3.0], [4.0]])
+    >>> c = xg.tensor([[1.0, 0.0]])
+    >>> y = xg.linalg.multi_dot([a, b, c])
+    >>> y.backward()
+    >>> y, a.grad
+    (Tensor([[11.,  0.]]), array([[3., 4.]]))
+    >>> b.grad
+    array([[1.],
+           [2.]])
+    >>> xg.linalg.multi_dot([xg.tensor([1.0, 2.0]), xg.eye(2), xg.tensor([3.0, 4.0])])
+    Tensor(11.)
+    """
     _no_numpy_arg("linalg.multi_dot", out=out)
     return multi_matmul(arrays)
 
