@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from numbers import Real
 from typing import Any
 
 from .. import backends as _backends
@@ -11,7 +12,14 @@ from ..ops import FUNCTIONS, OPS
 from ..ops._public import as_tensor_input, run
 from ..ops.nnet import _onehot
 
-__all__ = ["negative_log_likelihood", "softmax_crossentropy"]
+__all__ = [
+    "focal_loss",
+    "margin_ranking_loss",
+    "multiclass_hinge",
+    "negative_log_likelihood",
+    "softmax_crossentropy",
+    "softmax_focal_loss",
+]
 
 
 def _labels(x: Any, y_true: Any) -> Any:
@@ -99,9 +107,235 @@ def negative_log_likelihood(
         weights = _weights(weights, x, bk)
     # picked through a one-hot mask, as in softmax_crossentropy: a label matching no class
     # (unchecked, on a device) picks nothing, in the loss and the gradient alike
-    onehot = _onehot(bk.xp, labels, x.shape[1], bk.device_of(labels))
-    picked = FUNCTIONS["sum"](FUNCTIONS["where"](onehot, x, 0.0), axis=1)
+    picked, onehot = _picked(x, labels)
     if weights is not None:
         w = FUNCTIONS["sum"](FUNCTIONS["where"](onehot, weights, 0.0), axis=1)
         picked = FUNCTIONS["multiply"](picked, w)
     return FUNCTIONS["negative"](FUNCTIONS["mean"](picked), constant=constant)
+
+
+def _picked(x: Any, labels: Any) -> tuple[Tensor, Any]:
+    """``x[i, labels[i]]`` for each row, through a one-hot mask (so a label that matches no
+    class, unchecked on a device, picks nothing, in the value and the gradient alike)."""
+    bk = x._backend
+    onehot = _onehot(bk.xp, labels, x.shape[1], bk.device_of(labels))
+    return FUNCTIONS["sum"](FUNCTIONS["where"](onehot, x, 0.0), axis=1), onehot
+
+
+def focal_loss(
+    class_probs: Any,
+    targets: Any,
+    *,
+    alpha: float = 1,
+    gamma: float = 0,
+    constant: bool | None = None,
+) -> Tensor:
+    """The per-datum focal loss ``-alpha (1 - p)**gamma log(p)`` of the probability ``p``
+    each datum gives its true class (Lin et al., https://arxiv.org/abs/1708.02002), as
+    MyGrad's ``focal_loss``. ``gamma = 0`` and ``alpha = 1`` is the cross-entropy.
+
+    Parameters
+    ----------
+    class_probs : Tensor or array, shape (N, C)
+        Class probabilities, each in (0, 1].
+    targets : array of int, shape (N,)
+        The true class of each datum, in [0, C).
+    alpha : float
+        The weighting factor. Default 1.
+    gamma : float
+        The focusing parameter, non-negative. Default 0.
+    constant : bool, optional
+        ``True`` gives a constant result (no graph).
+
+    Returns
+    -------
+    Tensor, shape (N,)
+        The loss of each datum. Where ``p = 1`` the loss and its derivative are 0 for any
+        ``gamma > 0`` (MyGrad's limit), and ``(1 - p)**gamma`` is never evaluated at 0 with a
+        negative power, so second derivatives are finite too.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> from xgrad.nnet.losses import focal_loss
+    >>> p = xg.tensor([[0.5, 0.5], [0.2, 0.8]])
+    >>> loss = focal_loss(p, [0, 1], gamma=2.0)
+    >>> loss.sum().backward()
+    >>> loss            # -(1 - p)**2 log(p), with p = 0.5 and 0.8
+    Tensor([0.1732868 , 0.00892574])
+    >>> p.grad          # -((1 - p)**2 / p - 2 (1 - p) log(p)) at the true classes
+    array([[-1.19314718, -0.        ],
+           [-0.        , -0.13925742]])
+    """
+    if isinstance(gamma, bool) or not isinstance(gamma, Real) or gamma < 0:
+        raise ValueError(f"`gamma` must be a non-negative number, got: {gamma!r}")
+    if isinstance(alpha, bool) or not isinstance(alpha, Real):
+        raise TypeError(f"`alpha` must be a real number, got: {alpha!r}")
+    p = as_tensor_input(class_probs)
+    pc, _ = _picked(p, _labels(p, targets))
+    F = FUNCTIONS
+    log_pc = F["log"](pc)
+    if gamma == 0:
+        return F["multiply"](-alpha, log_pc, constant=constant)
+    one_m = F["subtract"](1.0, pc)
+    live = one_m > 0  # p < 1 (p may round to just above 1: MyGrad clips 1 - p at 0)
+    weight = F["where"](live, F["power"](F["where"](live, one_m, 1.0), gamma), 0.0)
+    return F["multiply"](-alpha, F["multiply"](weight, log_pc), constant=constant)
+
+
+def softmax_focal_loss(
+    scores: Any,
+    targets: Any,
+    *,
+    alpha: float = 1,
+    gamma: float = 0,
+    constant: bool | None = None,
+) -> Tensor:
+    """:func:`focal_loss` of ``softmax(scores)`` along the class axis, as MyGrad's.
+
+    Parameters
+    ----------
+    scores : Tensor or array, shape (N, C)
+        Class scores (logits).
+    targets : array of int, shape (N,)
+        The true class of each datum.
+    alpha, gamma : float
+        As in :func:`focal_loss`.
+    constant : bool, optional
+        ``True`` gives a constant result (no graph).
+
+    Returns
+    -------
+    Tensor, shape (N,)
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> from xgrad.nnet.losses import softmax_focal_loss
+    >>> s = xg.tensor([[0.0, 0.0]])
+    >>> loss = softmax_focal_loss(s, [1], gamma=1.0)
+    >>> loss.backward()
+    >>> loss                    # -(1 - 1/2) log(1/2)
+    Tensor([0.34657359])
+    >>> s.grad
+    array([[ 0.4232868, -0.4232868]])
+    """
+    if isinstance(gamma, bool) or not isinstance(gamma, Real) or gamma < 0:
+        raise ValueError(f"`gamma` must be a non-negative number, got: {gamma!r}")
+    x = as_tensor_input(scores)
+    _labels(x, targets)  # checked before the softmax, with the scores' shape in the message
+    probs = run(OPS["softmax"], (x,), {"axis": -1}, None)
+    return focal_loss(probs, targets, alpha=alpha, gamma=gamma, constant=constant)
+
+
+def margin_ranking_loss(
+    x1: Any, x2: Any, y: Any, margin: float, *, constant: bool | None = None
+) -> Tensor:
+    """The mean margin ranking loss ``mean(maximum(0, margin - y * (x1 - x2)))``, as
+    MyGrad's: ``y`` (1 or -1, one per comparison or one for all) says whether ``x1`` should
+    rank above ``x2`` or below it. At the hinge (``margin - y (x1 - x2) = 0``) the
+    derivative is 0, as in MyGrad.
+
+    Parameters
+    ----------
+    x1, x2 : Tensor or array, shape (N,) or (N, D)
+        Scores or descriptors to compare, of a floating dtype.
+    y : number or array, shape () or (N,)
+        1 or -1 per comparison.
+    margin : float
+        Non-negative.
+    constant : bool, optional
+        ``True`` gives a constant result (no graph).
+
+    Returns
+    -------
+    Tensor, shape ()
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> from xgrad.nnet.losses import margin_ranking_loss
+    >>> x1, x2 = xg.tensor([1.0, 0.2]), xg.tensor([0.5, 0.5])
+    >>> loss = margin_ranking_loss(x1, x2, 1, margin=1.0)
+    >>> loss.backward()
+    >>> loss                    # mean(1 - 0.5, 1 + 0.3)
+    Tensor(0.9)
+    >>> x1.grad, x2.grad
+    (array([-0.5, -0.5]), array([0.5, 0.5]))
+    """
+    x1, x2 = as_tensor_input(x1), as_tensor_input(x2)
+    if not 0 < len(x1.shape) < 3:
+        raise ValueError(f"`x1` must have shape (N,) or (N, D), got shape {tuple(x1.shape)}")
+    if tuple(x1.shape) != tuple(x2.shape):
+        raise ValueError(
+            f"`x1` and `x2` must have the same shape, got {tuple(x1.shape)} and "
+            f"{tuple(x2.shape)}"
+        )
+    bk = x1._backend if isinstance(x1, Tensor) else _backends.backend_of(x1)
+    for name, v in (("x1", x1), ("x2", x2)):
+        if not dtype_is(bk.xp, v.dtype, "real floating"):
+            raise TypeError(f"`{name}` must contain floats, got dtype {v.dtype}")
+    if isinstance(margin, bool) or not isinstance(margin, Real) or margin < 0:
+        raise ValueError(f"`margin` must be a non-negative scalar, got {margin!r}")
+    if isinstance(y, Tensor):
+        y = y._data
+    if not isinstance(y, (int, float)):
+        dev = bk.device_of(x1._data if isinstance(x1, Tensor) else x1)
+        y = bk.asarray(y, device=dev) if not isinstance(y, bk.array_types) else y
+        shape = tuple(y.shape)
+        if shape not in ((), (1,), (x1.shape[0],)):
+            raise ValueError(
+                f"`y` must be a scalar or a shape-(N,) array of 1s and -1s; got shape {shape} "
+                f"for N = {x1.shape[0]}"
+            )
+        if shape == (1,):
+            y = bk.xp.reshape(y, ())
+        elif len(shape) == 1 and len(x1.shape) == 2:
+            y = bk.xp.reshape(y, (-1, 1))
+        y = bk.xp.astype(y, x1.dtype)
+    F = FUNCTIONS
+    m = F["subtract"](margin, F["multiply"](y, F["subtract"](x1, x2)))
+    return F["mean"](F["where"](m > 0, m, 0.0), constant=constant)
+
+
+def multiclass_hinge(
+    x: Any, y_true: Any, hinge: float = 1.0, *, constant: bool | None = None
+) -> Tensor:
+    """The mean multiclass hinge loss, as MyGrad's: for each datum the sum over the wrong
+    classes ``j`` of ``maximum(0, x[j] - x[y] + hinge)``, averaged over the N data. At the
+    hinge the derivative is 0, as in MyGrad.
+
+    Parameters
+    ----------
+    x : Tensor or array, shape (N, C)
+        Class scores.
+    y_true : array of int, shape (N,)
+        The true class of each datum.
+    hinge : float
+        The margin inside which a wrong class costs. Default 1.
+    constant : bool, optional
+        ``True`` gives a constant result (no graph).
+
+    Returns
+    -------
+    Tensor, shape ()
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> from xgrad.nnet.losses import multiclass_hinge
+    >>> x = xg.tensor([[2.0, 1.5, -1.0]])
+    >>> loss = multiclass_hinge(x, [0])
+    >>> loss.backward()
+    >>> loss                # max(0, 1.5 - 2 + 1) + max(0, -1 - 2 + 1)
+    Tensor(0.5)
+    >>> x.grad
+    array([[-1.,  1.,  0.]])
+    """
+    x = as_tensor_input(x)
+    scores, onehot = _picked(x, _labels(x, y_true))
+    F = FUNCTIONS
+    m = F["add"](F["subtract"](x, F["expand_dims"](scores, axis=1)), hinge)
+    wrong = F["logical_and"](m > 0, F["logical_not"](onehot))
+    total = F["sum"](F["where"](wrong, m, 0.0))
+    return F["divide"](total, x.shape[0], constant=constant)
