@@ -7,6 +7,13 @@
   tensor, then ``y.sum().backward()``; xgrad against MyGrad (the same user code). Target: at
   most 0.5x MyGrad's time.
 
+* ``conv_nd``: forward + backward (both gradients) of a float32 2-d convolution, batch 32,
+  3 -> 16 channels, 32 x 32 images, 3 x 3 filters, stride 1, padding 1; xgrad against MyGrad
+  (the same user code) and PyTorch CPU eager (``torch.nn.functional.conv2d``) when PyTorch
+  is installed. Target: at most 0.5x MyGrad's time.
+* ``max_pool``: forward + backward of a 2 x 2, stride-2 max-pool of that convolution's output
+  (32 x 16 x 32 x 32 float32); the same contenders. Target: at most 0.5x MyGrad's time.
+
 Run ``python benchmarks/bench_nn.py [--quick] [--json PATH]``.
 """
 
@@ -185,9 +192,150 @@ def bench_inplace(quick: bool) -> dict[str, Any]:
     }
 
 
+# -- convolution and pooling ----------------------------------------------------------------------
+try:  # an optional contender
+    import torch
+    import torch.nn.functional as torch_f
+except ImportError:
+    torch = None
+
+
+def _conv_data(seed: int = 2) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    f32 = np.float32
+    return {
+        "x": rng.standard_normal((32, 3, 32, 32)).astype(f32),
+        "w": (rng.standard_normal((16, 3, 3, 3)) / np.sqrt(27)).astype(f32),
+        "g": rng.standard_normal((32, 16, 32, 32)).astype(f32),
+    }
+
+
+def _torch_note(result: dict[str, Any]) -> dict[str, Any]:
+    if torch is None:
+        _log("PyTorch: not installed")
+        result["notes"] = ["PyTorch: not installed (the PyTorch CPU eager contender is skipped)"]
+    return result
+
+
+def _conv_step(conv: Any, mg: ModuleType, d: dict[str, np.ndarray]) -> Callable[[], Any]:
+    x, w = mg.tensor(d["x"]), mg.tensor(d["w"])
+
+    def step() -> Any:
+        y = conv(x, w, stride=1, padding=1)
+        y.backward(d["g"])
+        return x.grad, w.grad
+
+    return step
+
+
+def _torch_conv_step(d: dict[str, np.ndarray]) -> Callable[[], Any]:
+    x = torch.tensor(d["x"], requires_grad=True)
+    w = torch.tensor(d["w"], requires_grad=True)
+    g = torch.tensor(d["g"])
+
+    def step() -> Any:
+        y = torch_f.conv2d(x, w, stride=1, padding=1)
+        y.backward(g)
+        return x.grad, w.grad
+
+    return step
+
+
+def bench_conv(quick: bool) -> dict[str, Any]:
+    """Forward + backward of conv_nd (float32, batch 32, 3 -> 16 channels, 32 x 32, 3 x 3)."""
+    d = _conv_data()
+    ref = _conv_step(mygrad.nnet.conv_nd, mygrad, d)()
+    got = _conv_step(xgrad.nnet.conv_nd, xgrad, d)()
+    for a, b in zip(got, ref, strict=True):
+        assert a.dtype == np.float32
+        np.testing.assert_allclose(a, b, rtol=1e-3, atol=1e-3)
+    contenders: dict[str, Prepare] = {
+        "xgrad": lambda: _conv_step(xgrad.nnet.conv_nd, xgrad, d),
+        "MyGrad": lambda: _conv_step(mygrad.nnet.conv_nd, mygrad, d),
+    }
+    if torch is not None:
+        contenders["PyTorch"] = lambda: _torch_conv_step(d)
+    timings = interleaved(contenders, rounds=5 if quick else 30, warmup=2, max_seconds=90.0)
+    ratios = [["xgrad", "MyGrad"]] + ([["xgrad", "PyTorch"]] if torch is not None else [])
+    return _torch_note(
+        {
+            "benchmark": "conv_nd",
+            "title": "conv_nd forward + backward (float32, 32 x 3 x 32 x 32, 16 filters 3 x 3)",
+            "description": (
+                "`y = conv_nd(x, w, stride=1, padding=1); y.backward(g)` with "
+                "`xgrad.nnet.conv_nd` / `mygrad.nnet.conv_nd` (both gradients, checked "
+                "against each other); PyTorch: `torch.nn.functional.conv2d`, CPU eager."
+            ),
+            "contenders": list(contenders),
+            "ratios": ratios,
+            "time_unit": "ms",
+            "cases": [case_result("batch 32", timings, targets=[("time", "xgrad", "MyGrad", 0.5)])],
+        }
+    )
+
+
+def _pool_step(mg: ModuleType, data: np.ndarray, g: np.ndarray) -> Callable[[], Any]:
+    x = mg.tensor(data)
+
+    def step() -> Any:
+        y = mg.nnet.max_pool(x, (2, 2), 2)
+        y.backward(g)
+        return x.grad
+
+    return step
+
+
+def _torch_pool_step(data: np.ndarray, g: np.ndarray) -> Callable[[], Any]:
+    x = torch.tensor(data, requires_grad=True)
+    gt = torch.tensor(g)
+
+    def step() -> Any:
+        y = torch_f.max_pool2d(x, (2, 2), 2)
+        y.backward(gt)
+        return x.grad
+
+    return step
+
+
+def bench_pool(quick: bool) -> dict[str, Any]:
+    """Forward + backward of a 2 x 2, stride-2 max_pool of the conv benchmark's output."""
+    d = _conv_data()
+    with xgrad.no_autodiff:
+        data = xgrad.nnet.conv_nd(d["x"], d["w"], stride=1, padding=1).data
+    g = np.random.default_rng(3).standard_normal((32, 16, 16, 16)).astype(np.float32)
+    # no ties in the float32 conv output's windows: MyGrad's first-max rule and xgrad's
+    # even split then agree
+    np.testing.assert_allclose(_pool_step(xgrad, data, g)(), _pool_step(mygrad, data, g)())
+    contenders: dict[str, Prepare] = {
+        "xgrad": lambda: _pool_step(xgrad, data, g),
+        "MyGrad": lambda: _pool_step(mygrad, data, g),
+    }
+    if torch is not None:
+        contenders["PyTorch"] = lambda: _torch_pool_step(data, g)
+    timings = interleaved(contenders, rounds=5 if quick else 30, warmup=2, max_seconds=60.0)
+    ratios = [["xgrad", "MyGrad"]] + ([["xgrad", "PyTorch"]] if torch is not None else [])
+    return _torch_note(
+        {
+            "benchmark": "max_pool",
+            "title": "max_pool forward + backward (float32, 32 x 16 x 32 x 32, 2 x 2, stride 2)",
+            "description": (
+                "`y = max_pool(x, (2, 2), 2); y.backward(g)` on the conv benchmark's output, "
+                "with `xgrad.nnet` / `mygrad.nnet` (gradients checked against each other); "
+                "PyTorch: `torch.nn.functional.max_pool2d`, CPU eager."
+            ),
+            "contenders": list(contenders),
+            "ratios": ratios,
+            "time_unit": "ms",
+            "cases": [case_result("batch 32", timings, targets=[("time", "xgrad", "MyGrad", 0.5)])],
+        }
+    )
+
+
 BENCHMARKS: dict[str, Callable[[bool], dict[str, Any]]] = {
     "mlp_step": bench_mlp,
     "inplace_loop": bench_inplace,
+    "conv_nd": bench_conv,
+    "max_pool": bench_pool,
 }
 
 

@@ -292,3 +292,31 @@ def test_numpy_tie_split_matches_the_plain_formula(dtype: Any) -> None:
         want = Backend.tie_split(bk, a > b, a == b, gg)
         np.testing.assert_array_equal(got, want)
         assert got.dtype == want.dtype == np.dtype(dtype)
+
+
+@pytest.mark.parametrize(
+    "shape, window, stride, dilation",
+    [
+        ((2, 3, 7, 8), (3, 2), (2, 1), (1, 3)),
+        ((9,), (4,), (2,), (2,)),
+        ((2, 5, 6, 7), (1, 2, 3), (3, 2, 1), (2, 1, 2)),
+    ],
+)
+def test_numpy_sliding_windows_and_slice_add_match_the_plain_formulas(
+    shape: tuple, window: tuple, stride: tuple, dilation: tuple
+) -> None:
+    from xgrad.backends._base import Backend
+
+    bk = backends.load("numpy")
+    x = np.random.default_rng(4).standard_normal(shape)
+    for arr in (x, x[..., ::-1], np.asfortranarray(x)):  # any strides: viewed in place
+        got = bk.sliding_windows(arr, window, stride, dilation)
+        want = Backend.sliding_windows(bk, arr, window, stride, dilation)
+        np.testing.assert_array_equal(got, want)
+        assert np.shares_memory(got, arr) and not got.flags.writeable
+    key = (Ellipsis, slice(1, None, 2))
+    values = np.ones(x[key].shape, dtype=np.float32)
+    got = bk.slice_add(x.copy(), key, values)
+    want = Backend.slice_add(bk, x.copy(), key, values)
+    np.testing.assert_array_equal(got, want)
+    assert got.dtype == want.dtype == x.dtype

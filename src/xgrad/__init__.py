@@ -18,6 +18,7 @@ from . import (  # noqa: F401
     _memguard,
     _methods,
     _transfer,
+    _ufuncs,
     _xp,
     array_api,
     errors,
@@ -25,6 +26,7 @@ from . import (  # noqa: F401
     linalg,
     nnet,
     optim,
+    random,
     testing,
 )
 from ._creation import (
@@ -62,7 +64,9 @@ from .backends import (
     use_backend,
 )
 from .custom import custom_jvp, custom_vjp
+from .nnet.layers.utils import sliding_window_view
 from .ops import FUNCTIONS as _FUNCTIONS
+from .ops.ufunc import ufunc
 
 __version__ = "0.1.0"
 
@@ -73,6 +77,7 @@ globals().update(_FUNCTIONS)
 __all__ = [
     # tensors and graph control
     "Tensor",
+    "ufunc",
     "tensor",
     "astensor",
     "asarray",
@@ -87,6 +92,7 @@ __all__ = [
     "load",
     "custom_vjp",
     "custom_jvp",
+    "sliding_window_view",
     # backends
     "Backend",
     "available_backends",
@@ -117,6 +123,7 @@ __all__ = [
     "testing",
     "nnet",
     "optim",
+    "random",
     # every op-table function (elementwise, reductions, shape, linalg, non-differentiable)
     *sorted(_FUNCTIONS),
     # NumPy's dtypes and constants, type and memory queries, copyto, MyGrad's guard switches

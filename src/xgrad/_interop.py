@@ -18,8 +18,10 @@ import numpy as np
 from . import _creation
 from ._interop_names import _np_dtype, copyto, may_share_memory, shares_memory
 from ._tensor import Tensor
+from ._ufuncs import ufunc_method
 from .ops import FUNCTIONS
 from .ops.linalg import NUMPY_DISPATCH
+from .ops.ufunc import ufunc as _ufunc
 
 __all__ = ["array_function", "array_ufunc"]
 
@@ -69,9 +71,11 @@ def array_ufunc(ufunc: Any, method: str, inputs: tuple, kwargs: dict) -> Any:
         axis = kwargs.pop("axis", 0)
         _reject(kwargs, f"{name}.accumulate", allowed=())
         return FUNCTIONS[_ACCUMULATE[ufunc]](*inputs, axis=axis)
-    if method != "__call__":
-        raise _unsupported(f"{name}.{method}")
     fn = _UFUNCS.get(ufunc)
+    if method != "__call__":
+        if isinstance(fn, _ufunc) and hasattr(fn, method):
+            return ufunc_method(fn, method, inputs, kwargs)
+        raise _unsupported(f"{name}.{method}")
     if fn is None:
         raise _unsupported(name)
     if getattr(fn, "_xgrad_nondiff", None) is not None:

@@ -64,7 +64,24 @@ _type_to_backend: dict[type, Backend] = {}
 
 
 def known_backends() -> tuple[str, ...]:
-    """Names of every backend xgrad knows, whether or not it can run here."""
+    """Names of every backend xgrad knows, whether or not it can run here.
+
+    Returns
+    -------
+    tuple of str
+        The registry names, which :func:`load` and ``backend=`` arguments take (with the
+        aliases ``"np"``, ``"cp"`` and ``"strict"``).
+
+    See Also
+    --------
+    available_backends : the ones that can run on this machine.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> xg.backends.known_backends()
+    ('numpy', 'cupy', 'array_api_strict')
+    """
     return tuple(_MODULES)
 
 
@@ -82,12 +99,35 @@ def _canonical(name: str) -> str:
 def load(name: str | Backend) -> Backend:
     """Return the backend called ``name``, importing its library on first use.
 
+    Parameters
+    ----------
+    name : str or Backend
+        A name of :func:`known_backends` or an alias (``"np"``, ``"cp"``, ``"strict"``); a
+        backend is returned as it is.
+
+    Returns
+    -------
+    Backend
+        The backend (one object per name: later calls return the same one).
+
     Raises
     ------
     ValueError
         ``name`` is not a known backend.
     BackendUnavailableError
         The backend is known but cannot run here (its library is missing, or no GPU).
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> xg.backends.load("np")
+    <xgrad backend 'numpy'>
+    >>> xg.backends.load("strict") is xg.backends.load("array_api_strict")
+    True
+    >>> xg.backends.load("torch")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown backend 'torch'; known backends: 'numpy', 'cupy', 'array_api_strict'
     """
     if isinstance(name, Backend):
         return name
@@ -116,6 +156,22 @@ def available_backends() -> list[str]:
     """Names of the backends that can run on this machine (NumPy always).
 
     Checking CuPy imports it and asks the CUDA driver for devices.
+
+    Returns
+    -------
+    list of str
+        Names from :func:`known_backends`, in its order: ``["numpy", "array_api_strict"]``
+        on a machine with ``array_api_strict`` and no GPU, ``"cupy"`` too with CuPy and a
+        GPU.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> backends = xg.available_backends()
+    >>> backends[0]
+    'numpy'
+    >>> set(backends) <= set(xg.backends.known_backends())
+    True
     """
     names = []
     for name in _MODULES:
@@ -132,7 +188,29 @@ def available_backends() -> list[str]:
 
 
 def of_namespace(xp: Any) -> Backend:
-    """The backend whose array namespace is ``xp`` (for rules that need a backend hook)."""
+    """The backend whose array namespace is ``xp`` (for rules that need a backend hook).
+
+    Parameters
+    ----------
+    xp : module
+        A backend's array namespace (``Backend.xp``, or one of its ``other_namespaces``).
+
+    Returns
+    -------
+    Backend
+
+    Raises
+    ------
+    KeyError
+        ``xp`` is the namespace of no loaded backend.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> bk = xg.backends.load("numpy")
+    >>> xg.backends.of_namespace(bk.xp) is bk
+    True
+    """
     return _namespace_to_backend[id(xp)]
 
 
@@ -143,6 +221,28 @@ def backend_of(obj: Any) -> Backend | None:
     """The backend whose array type ``obj`` is, or ``None`` for non-arrays (scalars, lists).
 
     Never imports CuPy unless ``obj`` is already a CuPy array.
+
+    Parameters
+    ----------
+    obj : object
+        An array of some library, or anything else. A tensor is not an array of a library:
+        its backend is ``tensor.backend``.
+
+    Returns
+    -------
+    Backend or None
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import array_api_strict
+    >>> import xgrad as xg
+    >>> xg.backends.backend_of(np.zeros(2))
+    <xgrad backend 'numpy'>
+    >>> xg.backends.backend_of(array_api_strict.asarray([1.0]))
+    <xgrad backend 'array_api_strict'>
+    >>> xg.backends.backend_of([1.0, 2.0]) is None
+    True
     """
     bk = _type_to_backend.get(type(obj))
     if bk is not None:
@@ -184,7 +284,23 @@ def _from_env() -> tuple[Backend, Any]:
 
 def current() -> tuple[Backend, Any]:
     """The selected ``(backend, device)`` pair, after context managers, the global setting and
-    the environment."""
+    the environment.
+
+    Returns
+    -------
+    tuple
+        ``(Backend, device)``: where new tensors are made (see the module docs for the
+        precedence).
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> xg.backends.current()
+    (<xgrad backend 'numpy'>, 'cpu')
+    >>> with xg.use_backend("array_api_strict", device="device1"):
+    ...     xg.backends.current()
+    (<xgrad backend 'array_api_strict'>, array_api_strict.Device('device1'))
+    """
     sel = _context.get()
     if sel is not None:
         return sel
@@ -233,7 +349,32 @@ def _select(backend: Any, device: Any, base: tuple[Backend, Any] | None) -> tupl
 
 
 def resolve(backend: Any = None, device: Any = None) -> tuple[Backend, Any]:
-    """The ``(backend, device)`` a creation function should use, given its arguments."""
+    """The ``(backend, device)`` a creation function should use, given its arguments.
+
+    Parameters
+    ----------
+    backend : str or Backend, optional
+        An explicit ``backend=`` argument.
+    device : str or device object, optional
+        An explicit ``device=`` argument; alone, it picks the backend that has the device
+        (``"cuda"``: CuPy, ``"device1"``: array_api_strict).
+
+    Returns
+    -------
+    tuple
+        ``(Backend, device)``: the arguments over the current selection (:func:`current`).
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> xg.backends.resolve()
+    (<xgrad backend 'numpy'>, 'cpu')
+    >>> xg.backends.resolve(device="device1")
+    (<xgrad backend 'array_api_strict'>, array_api_strict.Device('device1'))
+    >>> with xg.use_backend("array_api_strict"):
+    ...     xg.backends.resolve(backend="numpy")
+    (<xgrad backend 'numpy'>, 'cpu')
+    """
     if backend is None and device is None:
         return current()
     return _select(backend, device, current())
@@ -255,7 +396,22 @@ def get_backend() -> Backend:
 
 
 def get_device() -> Any:
-    """The device new tensors are created on (a native device object of the backend)."""
+    """The device new tensors are created on (a native device object of the backend).
+
+    Returns
+    -------
+    device
+        ``"cpu"`` for NumPy, a ``cupy.cuda.Device``, an ``array_api_strict.Device``.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> xg.get_device()
+    'cpu'
+    >>> with xg.use_backend("array_api_strict", device="device1"):
+    ...     xg.get_device()
+    array_api_strict.Device('device1')
+    """
     return current()[1]
 
 
@@ -264,6 +420,25 @@ def set_backend(name: str | None, device: Any = None) -> None:
 
     ``set_backend(None)`` returns to the environment variables / NumPy default. Context
     managers (:func:`use_backend`) and explicit arguments take precedence.
+
+    Parameters
+    ----------
+    name : str or None
+        A backend name (see :func:`known_backends`), or ``None`` for the backend that has
+        ``device`` (and, with ``device=None`` too, to clear the setting).
+    device : str or device object, optional
+        The device (default: the backend's default device).
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> xg.set_backend("array_api_strict", device="device1")
+    >>> x = xg.tensor([1.0, 2.0])
+    >>> x.backend.name, x.device
+    ('array_api_strict', array_api_strict.Device('device1'))
+    >>> xg.set_backend(None)                 # back to the default
+    >>> xg.tensor([1.0, 2.0]).backend.name
+    'numpy'
     """
     global _global
     if name is None and device is None:

@@ -7,7 +7,44 @@ scatter-add for index gradients and, where the library has them, read-only array
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
+
+from ._random import HostRandom
+
+
+def sliding_windows(xp: Any, x: Any, window: tuple, stride: tuple, dilation: tuple) -> Any:
+    """The windows of ``x`` over its trailing ``len(window)`` axes, with the plain array API
+    (one strided slice per window offset, stacked): shape ``(*lead, *window, *grid)``.
+
+    ``grid[i] = (x.shape[lead + i] - (window[i] - 1) * dilation[i] - 1) // stride[i] + 1``
+    placements along each axis, and ``out[..., k0, ..., g0, ...]`` is
+    ``x[..., g0 * stride[0] + k0 * dilation[0], ...]``. It is :meth:`Backend.sliding_windows`
+    for backends without a strided view, and what rules use on tensors (``create_graph``).
+    """
+    n = len(window)
+    lead = x.ndim - n
+    shape = tuple(x.shape)
+    grid = tuple(
+        (shape[lead + i] - (window[i] - 1) * dilation[i] - 1) // stride[i] + 1 for i in range(n)
+    )
+    head = (slice(None),) * lead
+    parts = []
+    for k in itertools.product(*(range(w) for w in window)):
+        parts.append(
+            x[
+                head
+                + tuple(
+                    slice(
+                        k[i] * dilation[i],
+                        k[i] * dilation[i] + (grid[i] - 1) * stride[i] + 1,
+                        stride[i],
+                    )
+                    for i in range(n)
+                )
+            ]
+        )
+    return xp.reshape(xp.stack(parts, axis=lead), shape[:lead] + tuple(window) + grid)
 
 
 class Backend:
@@ -36,6 +73,22 @@ class Backend:
     other_namespaces : tuple
         Further namespaces (besides ``xp``) that rules may be called with and that mean this
         backend (the stock ``array_api_compat.numpy`` where ``xp`` is a tuned copy of it).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import xgrad as xg
+    >>> bk = xg.tensor([1.0, 2.0]).backend
+    >>> bk
+    <xgrad backend 'numpy'>
+    >>> isinstance(bk, xg.Backend), bk is xg.backends.load("numpy")
+    (True, True)
+    >>> bk.name, bk.multi_device, bk.has_readonly
+    ('numpy', False, True)
+    >>> bk.devices()
+    ['cpu']
+    >>> isinstance(np.zeros(2), bk.array_types)
+    True
     """
 
     name: str = ""
@@ -117,6 +170,14 @@ class Backend:
     def version(self) -> str:
         return "unknown"
 
+    def random_generator(self, seed: Any = None, device: Any = None) -> Any:
+        """A source of random arrays on ``device`` (what :func:`xgrad.random.default_rng`
+        draws from; see ``backends/_random.py`` for its methods). By default NumPy's
+        ``default_rng(seed)`` draws on the host and each draw is moved with :meth:`asarray`,
+        so a seed gives the same numbers on every backend that keeps this default; a binding
+        whose library draws on its device returns its own source (CuPy)."""
+        return HostRandom(self, seed, device)
+
     # -- autodiff needs beyond the standard ------------------------------------------------------
     def scatter_add(self, target: Any, index: Any, values: Any):
         """``target[index] += values`` with repeated indices accumulating, in place; returns
@@ -181,6 +242,19 @@ class Backend:
     def sum_last(self, x: Any) -> Any:
         """The sum over the last axis, kept as an axis of length 1 (softmax's normaliser)."""
         return self.xp.sum(x, axis=-1, keepdims=True)
+
+    def sliding_windows(self, x: Any, window: tuple, stride: tuple, dilation: tuple) -> Any:
+        """The windows of ``x`` over its trailing ``len(window)`` axes, shape
+        ``(*lead, *window, *grid)`` (convolution's im2col, before the reshape; see
+        :func:`sliding_windows`). A read-only strided view where the library has one (NumPy),
+        a stacked copy otherwise."""
+        return sliding_windows(self.xp, x, window, stride, dilation)
+
+    def slice_add(self, target: Any, key: tuple, values: Any) -> Any:
+        """``target[key] += values`` in place for a key of slices (no repeated elements), as
+        convolution's and pooling's backward passes scatter windows back; returns ``target``."""
+        target[key] = target[key] + values
+        return target
 
     def owned(self, arr: Any) -> Any:
         """Return ``arr`` if the caller may mutate it in place, otherwise a writable copy.

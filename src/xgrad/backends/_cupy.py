@@ -147,8 +147,45 @@ class CupyBackend(Backend):
     def version(self) -> str:
         return self._cupy.__version__
 
+    def random_generator(  # pragma: no cover (needs CuPy and a GPU)
+        self, seed: Any = None, device: Any = None
+    ) -> Any:
+        return _CupyRandom(self, seed, self.parse_device(device))
+
     def scatter_add(self, target: Any, index: Any, values: Any) -> Any:
         import cupyx
 
         cupyx.scatter_add(target, index, values)
         return target
+
+
+class _CupyRandom:  # pragma: no cover (needs CuPy and a GPU)
+    """Random arrays drawn on the GPU by ``cupy.random.default_rng(seed)`` (cuRAND): the
+    methods of ``backends/_random.HostRandom``, other numbers than NumPy's for a seed."""
+
+    def __init__(self, backend: CupyBackend, seed: Any, device: Any) -> None:
+        self.backend = backend
+        self.device = device
+        with device:  # the generator's state lives on the device current when it is made
+            self.rng = backend._cupy.random.default_rng(seed)
+
+    def __repr__(self) -> str:
+        return f"<cuRAND source for cupy:{self.backend.device_str(self.device)}>"
+
+    def random(self, shape: tuple[int, ...], dtype: Any) -> Any:
+        with self.device:
+            return self.rng.random(shape, dtype=dtype)
+
+    def standard_normal(self, shape: tuple[int, ...], dtype: Any) -> Any:
+        with self.device:
+            return self.rng.standard_normal(shape, dtype=dtype)
+
+    def integers(
+        self, low: int, high: int, shape: tuple[int, ...], dtype: Any, endpoint: bool
+    ) -> Any:
+        with self.device:
+            return self.rng.integers(low, high, shape, dtype=dtype, endpoint=endpoint)
+
+    def permutation(self, n: int) -> Any:
+        with self.device:  # the order of n uniform keys: a uniformly random permutation
+            return self.backend._cupy.argsort(self.rng.random((n,)))

@@ -281,6 +281,29 @@ class NumpyBackend(Backend):
             return (np.ones(rows.shape[0], dtype=x.dtype) @ rows).reshape(rest)
         return np.add.reduce(x, axis=tuple(range(lead)))
 
+    def sliding_windows(self, x: Any, window: tuple, stride: tuple, dilation: tuple) -> Any:
+        # a read-only strided view (no copy): the conv's one reshape into columns is the only
+        # copy, and the stacked slices of the plain formula would be a second
+        n = len(window)
+        lead = x.ndim - n
+        shape, strides = x.shape, x.strides
+        grid = tuple(
+            (shape[lead + i] - (window[i] - 1) * dilation[i] - 1) // stride[i] + 1 for i in range(n)
+        )
+        return np.lib.stride_tricks.as_strided(
+            x,
+            shape[:lead] + tuple(window) + grid,
+            strides[:lead]
+            + tuple(strides[lead + i] * dilation[i] for i in range(n))
+            + tuple(strides[lead + i] * stride[i] for i in range(n)),
+            writeable=False,
+        )
+
+    def slice_add(self, target: Any, key: tuple, values: Any) -> Any:
+        view = target[key]  # adding into the view: no read-back copy through __setitem__
+        np.add(view, values, out=view)
+        return target
+
     def owned(self, arr: Any) -> Any:
         if type(arr) is np.ndarray and arr.flags.writeable:
             return arr

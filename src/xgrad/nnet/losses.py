@@ -268,8 +268,7 @@ def margin_ranking_loss(
         raise ValueError(f"`x1` must have shape (N,) or (N, D), got shape {tuple(x1.shape)}")
     if tuple(x1.shape) != tuple(x2.shape):
         raise ValueError(
-            f"`x1` and `x2` must have the same shape, got {tuple(x1.shape)} and "
-            f"{tuple(x2.shape)}"
+            f"`x1` and `x2` must have the same shape, got {tuple(x1.shape)} and {tuple(x2.shape)}"
         )
     bk = x1._backend if isinstance(x1, Tensor) else _backends.backend_of(x1)
     for name, v in (("x1", x1), ("x2", x2)):

@@ -6,9 +6,18 @@ from typing import Any
 
 from .. import backends as _backends
 from .._nsbase import TensorNamespace
+from ..backends._base import sliding_windows as _plain_windows
 from ..backends._dtypes import dtype_is
 
-__all__ = ["masked", "max_keepdims", "positive_part", "sum_keepdims", "tie_split", "truth"]
+__all__ = [
+    "masked",
+    "max_keepdims",
+    "positive_part",
+    "sliding_windows",
+    "sum_keepdims",
+    "tie_split",
+    "truth",
+]
 
 
 def masked(xp: Any, cond: Any, g: Any) -> Any:
@@ -27,6 +36,14 @@ def tie_split(xp: Any, wins: Any, tie: Any, g: Any) -> Any:
     if isinstance(xp, TensorNamespace):
         return xp.where(wins, g, xp.where(tie, g * 0.5, 0.0))
     return _backends.of_namespace(xp).tie_split(wins, tie, g)
+
+
+def sliding_windows(xp: Any, x: Any, window: tuple, stride: tuple, dilation: tuple) -> Any:
+    """The windows of ``x`` over its trailing axes, shape ``(*lead, *window, *grid)``, the
+    backend's fastest way (a strided view on NumPy; stacked slices on tensors)."""
+    if isinstance(xp, TensorNamespace):
+        return _plain_windows(xp, x, window, stride, dilation)
+    return _backends.of_namespace(xp).sliding_windows(x, window, stride, dilation)
 
 
 def positive_part(xp: Any, x: Any) -> Any:

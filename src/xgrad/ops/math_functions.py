@@ -26,13 +26,15 @@ from ._public import (
     export as _export,
 )
 from .nondiff import NONDIFF, call_nondiff
+from .ufunc import make_ufunc
 
 # -- elementwise: generated, one per row (aliases share the function) ----------------------------
 for _name, _op in list(OPS.items()):
     if _op.kind != "elementwise" or _op.name == "clip":
         continue
     if _op.name not in FUNCTIONS:
-        FUNCTIONS[_op.name] = (unary_function if _op.nin == 1 else binary_function)(_op)
+        _fn = (unary_function if _op.nin == 1 else binary_function)(_op)
+        FUNCTIONS[_op.name] = make_ufunc(_fn, _op)
     FUNCTIONS[_name] = FUNCTIONS[_op.name]
 
 
