@@ -1,6 +1,6 @@
 """``xgrad.linalg``: differentiable linear algebra, with the array API's and NumPy's names.
 
-The functions live in the op table (:mod:`xgrad.ops.linalg`); this module is their namespace,
+The functions live in the op table (``xgrad.ops.linalg``); this module is their namespace,
 so ``xgrad.linalg.inv`` works like ``numpy.linalg.inv`` and ``np.linalg.inv(tensor)``
 dispatches here.
 """

@@ -9,8 +9,8 @@ nest (``grad(grad(f))``, ``jacfwd(jacrev(f))``): a transform given tensors that 
 outer computation records its own derivative computation, so the outer one can differentiate
 it.
 
-Reverse mode back-propagates through the recorded graph (:mod:`xgrad._autograd`); forward
-mode carries tangents through the forward pass (:mod:`xgrad._forward`), one JVP rule per op.
+Reverse mode back-propagates through the recorded graph (``xgrad._autograd``); forward
+mode carries tangents through the forward pass (``xgrad._forward``), one JVP rule per op.
 Neither touches any tensor's ``.grad``.
 """
 

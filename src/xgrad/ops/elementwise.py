@@ -309,7 +309,7 @@ unary(
     lambda xp, g, x: g * xp.sign(x),
     "abs",
     "abs",
-    doc="|x|; derivative 0 at 0",
+    doc="``|x|``; derivative 0 at 0",
 )
 unary("exp", lambda xp, g, y: g * y, doc="e ** x")
 unary("exp2", lambda xp, g, y: g * (y * LN2), lambda xp, x: xp.pow(2.0, x), doc="2 ** x")
@@ -414,7 +414,7 @@ binary(
     "copysign",
     _copysign_x1,
     _zero,
-    doc="|a| with the sign of b; derivative +1 in a where a keeps its sign bit, -1 where it "
+    doc="``|a|`` with the sign of b; derivative +1 in a where a keeps its sign bit, -1 where it "
     "is flipped, 0 in b",
 )
 binary(

@@ -1,6 +1,6 @@
 """Functions with no useful derivative. They return plain arrays of the inputs' backend.
 
-Two families, as MyGrad and SEMANTICS.md define them:
+Two families, as MyGrad and docs/semantics.md define them:
 
 - *predicates and index results* (comparisons, logical ops, ``isnan``, ``argmax``, ...)
   accept any tensor and return a boolean or integer array;
@@ -190,7 +190,7 @@ for _name in ("bitwise_and", "bitwise_or", "bitwise_xor"):
 _reg("bitwise_invert", None, 1, False, "invert", "bitwise_not", doc="~x for integers or booleans")
 for _name in ("isnan", "isinf", "isfinite", "signbit"):
     _reg(_name, doc="elementwise predicate, a boolean array")
-_reg("isclose", _isclose, 2, doc="elementwise |a - b| <= atol + rtol |b|, a boolean array")
+_reg("isclose", _isclose, 2, doc="elementwise ``|a - b| <= atol + rtol |b|``, a boolean array")
 _reg("allclose", _allclose, 2, doc="whether every element is close (a Python bool)")
 _reg("array_equal", _array_equal, 2, doc="same shape and elements (a Python bool)")
 _reg("argmax", _argfn("argmax"), doc="index of the first maximum")
