@@ -88,13 +88,19 @@ def array_ufunc(ufunc: Any, method: str, inputs: tuple, kwargs: dict) -> Any:
     return fn(*inputs, **kwargs)
 
 
+_NUMPY_DEFAULTS = {"casting": "same_kind", "order": "K", "subok": True, "where": True}
+
+
 def _reject(kwargs: dict, name: str, allowed: Any) -> None:
-    for key, value in kwargs.items():
+    """Refuse keywords xgrad cannot honour; drop NumPy's defaults passed explicitly (some
+    callers spell them out), so the xgrad function never sees them."""
+    for key, value in list(kwargs.items()):
         if key in allowed:
             continue
-        if key in ("casting", "order") and value in ("same_kind", "K"):
-            continue  # NumPy's defaults, passed explicitly by some callers
-        if key == "subok" and value is True:
+        if (key in _NUMPY_DEFAULTS and value == _NUMPY_DEFAULTS[key]) or (
+            key == "dtype" and value is None
+        ):
+            del kwargs[key]  # NumPy's default, passed explicitly
             continue
         raise TypeError(f"{name}: the keyword {key}={value!r} is not supported for xgrad tensors")
 

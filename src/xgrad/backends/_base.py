@@ -104,12 +104,12 @@ class Backend:
 
     # -- devices -------------------------------------------------------------------------------
     def default_device(self) -> Any:
-        raise NotImplementedError  # pragma: no cover - every binding overrides
+        raise NotImplementedError  # every binding overrides it
 
     def parse_device(self, spec: Any) -> Any:
         """Turn ``"cpu"``, ``"cuda:1"``, a native device object or ``None`` into the native
         device object; raise ``ValueError`` saying which devices exist otherwise."""
-        raise NotImplementedError  # pragma: no cover
+        raise NotImplementedError
 
     def claims_device(self, spec: Any) -> bool:
         """Whether ``spec`` names a device of this backend (used to pick a backend from
@@ -135,7 +135,7 @@ class Backend:
     def asarray(self, obj: Any, dtype: Any = None, device: Any = None, copy: bool | None = None):
         """Create an array of this backend from host data (scalars, lists, NumPy arrays) or from
         an array that already belongs to this backend."""
-        raise NotImplementedError  # pragma: no cover
+        raise NotImplementedError
 
     def create(self, name: str, *args: Any, device: Any = None, **kwargs: Any) -> Any:
         """Call the namespace's creation function ``name`` (``zeros``, ``arange``, ...) on
@@ -148,7 +148,7 @@ class Backend:
 
     def to_host(self, arr: Any):
         """An explicit copy of ``arr`` as a NumPy array in host memory."""
-        raise NotImplementedError  # pragma: no cover
+        raise NotImplementedError
 
     def repr_array(self, arr: Any) -> str:
         """NumPy's ``repr`` of a host copy of ``arr`` (``"array([1., 2.])"``)."""
@@ -165,7 +165,7 @@ class Backend:
     def dtype(self, spec: Any) -> Any:
         """The backend's dtype object for ``spec`` (a name, a Python type, a NumPy dtype or a
         backend dtype)."""
-        raise NotImplementedError  # pragma: no cover
+        raise NotImplementedError
 
     def version(self) -> str:
         return "unknown"
@@ -182,7 +182,7 @@ class Backend:
     def scatter_add(self, target: Any, index: Any, values: Any):
         """``target[index] += values`` with repeated indices accumulating, in place; returns
         ``target``. The array API has no scatter-add, so each binding supplies one."""
-        raise NotImplementedError  # pragma: no cover
+        raise NotImplementedError
 
     def getitem(self, arr: Any, key: Any) -> Any:
         """``arr[key]`` for any NumPy-style key (bindings fix what their library lacks)."""

@@ -25,22 +25,22 @@ def _import_cupy() -> Any:
         raise BackendUnavailableError(
             f"the 'cupy' backend needs CuPy, which is not installed ({exc}). {_INSTALL_HINT}"
         ) from None
-    try:
+    try:  # pragma: no cover (needs CuPy and a GPU)
         count = cupy.cuda.runtime.getDeviceCount()
-    except Exception as exc:  # CUDA driver missing or broken
+    except Exception as exc:  # pragma: no cover (needs CuPy: a CUDA driver missing or broken)
         raise BackendUnavailableError(
             f"the 'cupy' backend needs a CUDA GPU, and CuPy found none ({exc}). "
             "Choose another backend (xgrad.use_backend('numpy'), XGRAD_BACKEND=numpy)."
         ) from None
-    if count == 0:  # pragma: no cover - getDeviceCount raises instead on most drivers
+    if count == 0:  # pragma: no cover (needs CuPy; getDeviceCount raises on most drivers)
         raise BackendUnavailableError(
             "the 'cupy' backend needs a CUDA GPU, and CuPy found none. Choose another "
             "backend (xgrad.use_backend('numpy'), XGRAD_BACKEND=numpy)."
         )
-    return cupy
+    return cupy  # pragma: no cover (needs CuPy and a GPU)
 
 
-class CupyBackend(Backend):
+class CupyBackend(Backend):  # pragma: no cover (needs CuPy and a GPU)
     name = "cupy"
     multi_device = True
     has_readonly = False
