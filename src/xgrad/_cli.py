@@ -1,4 +1,5 @@
-"""``python -m xgrad``: ``info`` (backends, devices, versions) and ``demo`` (the tutorial)."""
+"""``python -m xgrad``: ``info`` (backends, devices, versions), ``demo`` (the tutorial) and
+``demo nnet`` (a convolutional network trained on scikit-learn's digits)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 import numpy as np
 
 import xgrad as mg
-from xgrad import backends
+from xgrad import _demo_nnet, backends
 
 
 def info(out: Any = None) -> int:
@@ -24,7 +25,7 @@ def info(out: Any = None) -> int:
         import array_api_compat
 
         print(f"array-api-compat {array_api_compat.__version__}", file=out)
-    except Exception:  # pragma: no cover - a runtime dependency
+    except Exception:  # a runtime dependency: installed with xgrad
         pass
     try:
         selected, device = backends.current()
@@ -108,14 +109,63 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m xgrad", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("info", help="backends available, the selected one, devices, versions")
-    p_demo = sub.add_parser("demo", help="run the tutorial's examples and plot a derivative")
+    p_demo = sub.add_parser(
+        "demo",
+        help="run the tutorial's examples and plot a derivative ('demo nnet': train a network)",
+        description=(
+            "Run the tutorial's examples, print their derivatives and plot a function and its "
+            "derivative; 'demo nnet' trains a small convolutional network instead."
+        ),
+    )
     p_demo.add_argument("--plot", default="xgrad-demo.png", help="PNG file for the plot")
     p_demo.add_argument("--no-plot", action="store_true", help="skip the plot")
+    which = p_demo.add_subparsers(dest="demo", metavar="{nnet}")
+    p_nnet = which.add_parser(
+        "nnet",
+        help="train a small convolutional network on scikit-learn's digits",
+        description=(
+            "Train a small convolutional network (xgrad.nnet's conv_nd, max_pool, relu, "
+            "softmax_crossentropy; xgrad.optim.Adam) on 80% of scikit-learn's bundled 8x8 "
+            "digits and print each epoch's training loss and test accuracy, under a progress "
+            "bar over the epochs when tqdm is installed (plain lines otherwise). Needs "
+            f"scikit-learn; {_demo_nnet.INSTALL_HINT} installs it and tqdm."
+        ),
+    )
+    p_nnet.add_argument(
+        "--epochs", type=_positive, default=_demo_nnet.EPOCHS, help="default %(default)s"
+    )
+    p_nnet.add_argument(
+        "--batch-size", type=_positive, default=_demo_nnet.BATCH_SIZE, help="default %(default)s"
+    )
+    p_nnet.add_argument(
+        "--seed", type=int, default=_demo_nnet.SEED, help="of the split, weights and shuffles"
+    )
+    p_nnet.add_argument(
+        "--no-progress", action="store_true", help="plain per-epoch lines, no progress bar"
+    )
     args = parser.parse_args(argv)
     if args.command == "info":
         return info()
+    if args.demo == "nnet":
+        try:
+            return _demo_nnet.run(
+                epochs=args.epochs,
+                batch_size=args.batch_size,
+                seed=args.seed,
+                progress=not args.no_progress,
+            )
+        except _demo_nnet.MissingExtraError as exc:
+            print(f"python -m xgrad demo nnet: {exc}", file=sys.stderr)
+            return 1
     return demo(plot=None if args.no_plot else args.plot)
 
 
-if __name__ == "__main__":  # pragma: no cover
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+if __name__ == "__main__":
     sys.exit(main())

@@ -128,6 +128,14 @@ def _global_draw(method: str, *args: Any, dtype: Any, constant: bool | None) -> 
     return _host_tensor(getattr(np.random, method)(*args), constant, dtype)
 
 
+def _global_sample(method: str, *args: Any, backend: Any, device: Any) -> Any:
+    """``numpy.random.<method>(*args)`` from NumPy's global state, as a plain array on
+    ``backend`` and ``device`` (a host-to-device copy off the host): the masks that
+    :func:`xgrad.nnet.gru` (MyGrad's draws) and :func:`xgrad.nnet.dropout` (without a
+    ``Generator``) take, so that ``seed`` makes them reproducible."""
+    return backend.asarray(getattr(np.random, method)(*args), device=device)
+
+
 def rand(*shape: int, constant: bool | None = None) -> Tensor:
     """A tensor of the given shape filled with samples of the uniform distribution over
     ``[0, 1)``, from NumPy's global random state (``numpy.random.rand``).

@@ -29,7 +29,17 @@ from .initializers import (
     normal,
     uniform,
 )
-from .layers import avg_pool, conv_nd, max_pool, sliding_window_view
+from .layers import (
+    avg_pool,
+    batchnorm,
+    conv_nd,
+    dropout,
+    gru,
+    layer_norm,
+    linear,
+    max_pool,
+    sliding_window_view,
+)
 from .losses import (
     focal_loss,
     margin_ranking_loss,
@@ -53,7 +63,12 @@ __all__ = [
     "normal",
     "uniform",
     "avg_pool",
+    "batchnorm",
     "conv_nd",
+    "dropout",
+    "gru",
+    "layer_norm",
+    "linear",
     "elu",
     "glu",
     "hard_tanh",

@@ -1,6 +1,8 @@
-"""``xgrad.nnet.layers``: convolution and pooling, with MyGrad's names and import paths
-(``xgrad.nnet.layers.conv.conv_nd``, ``xgrad.nnet.layers.pooling.max_pool``,
-``xgrad.nnet.layers.utils.sliding_window_view``), plus ``avg_pool``.
+"""``xgrad.nnet.layers``: convolution, pooling, batch normalization and the GRU, with
+MyGrad's names and import paths (``xgrad.nnet.layers.conv.conv_nd``,
+``xgrad.nnet.layers.pooling.max_pool``, ``xgrad.nnet.layers.batchnorm.batchnorm``,
+``xgrad.nnet.layers.gru.gru``, ``xgrad.nnet.layers.utils.sliding_window_view``), plus
+``avg_pool``, ``layer_norm`` (``normalization``), and ``linear`` and ``dropout`` (``basic``).
 
 >>> import xgrad as xg
 >>> from xgrad.nnet.layers import conv_nd, max_pool
@@ -16,9 +18,28 @@
 
 from __future__ import annotations
 
-from . import conv, pooling, utils
+from . import basic, conv, normalization, pooling, utils
+from .basic import dropout, linear
+from .batchnorm import batchnorm
 from .conv import conv_nd
+from .gru import gru
+from .normalization import layer_norm
 from .pooling import avg_pool, max_pool
 from .utils import sliding_window_view
 
-__all__ = ["avg_pool", "conv", "conv_nd", "max_pool", "pooling", "sliding_window_view", "utils"]
+__all__ = [
+    "avg_pool",
+    "basic",
+    "batchnorm",
+    "conv",
+    "conv_nd",
+    "dropout",
+    "gru",
+    "layer_norm",
+    "linear",
+    "max_pool",
+    "normalization",
+    "pooling",
+    "sliding_window_view",
+    "utils",
+]
