@@ -52,7 +52,7 @@ nitpick_ignore_regex = [
     ("py:class", r"[A-Z]"),  # a TypeVar in a signature (the grad-mode switches' F)
     # private result types in return annotations (the namedtuples SVDResult, UniqueAllResult,
     # FInfo)
-    ("py:class", r"xgrad\.(ops|.*\._\w+)\..*"),
+    ("py:class", r"xgrad\.(ops|(\w+\.)*_\w+)\..*"),
     # docs/benchmarks.md links ../benchmarks/README.md: outside docs/, so plain text here (the
     # link works on GitHub)
     ("myst", r".*/benchmarks/README"),

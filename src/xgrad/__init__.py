@@ -21,6 +21,7 @@ from . import (  # noqa: F401
     _ufuncs,
     _xp,
     array_api,
+    computational_graph,
     errors,
     func,
     linalg,
@@ -28,6 +29,7 @@ from . import (  # noqa: F401
     optim,
     random,
     testing,
+    typing,
 )
 from ._creation import (
     arange,
@@ -117,10 +119,12 @@ __all__ = [
     "empty_like",
     # submodules
     "array_api",
+    "computational_graph",
     "errors",
     "func",
     "linalg",
     "testing",
+    "typing",
     "nnet",
     "optim",
     "random",

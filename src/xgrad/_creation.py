@@ -135,8 +135,13 @@ def astensor(
     return tensor(t, dtype, constant=constant, copy=False, backend=backend, device=device)
 
 
-def asarray(a: Any, dtype: Any = None, *, backend: Any = None, device: Any = None) -> Any:
+def asarray(
+    a: Any, dtype: Any = None, order: str | None = None, *, backend: Any = None, device: Any = None
+) -> Any:
     """Convert to an array of the backend (a tensor gives its data), copying only if needed.
+
+    ``order`` is MyGrad's and NumPy's memory-layout argument: xgrad's arrays are C-ordered
+    (the array API has no other layout), so it may be ``None``, ``"K"``, ``"A"`` or ``"C"``.
 
     Examples
     --------
@@ -144,6 +149,11 @@ def asarray(a: Any, dtype: Any = None, *, backend: Any = None, device: Any = Non
     >>> xg.asarray(xg.tensor([1.0, 2.0]))
     array([1., 2.])
     """
+    if order not in (None, "K", "A", "C"):
+        raise ValueError(
+            f"asarray: order={order!r} is not supported: xgrad's arrays are C-ordered (the "
+            "array API has no other layout); use order='C' or leave it out"
+        )
     data, _ = to_backend_array(a, dtype=dtype, copy=None, backend=backend, device=device)
     return data
 
@@ -177,6 +187,7 @@ def linspace(
     num: int = 50,
     endpoint: bool = True,
     dtype: Any = None,
+    axis: int = 0,
     *,
     constant: bool | None = None,
     backend: Any = None,
@@ -190,6 +201,7 @@ def linspace(
     >>> xg.linspace(0, 1, 5)
     Tensor([0.  , 0.25, 0.5 , 0.75, 1.  ])
     """
+    _check_axis("linspace", axis)
     return _make(
         "linspace",
         start,
@@ -210,6 +222,7 @@ def logspace(
     endpoint: bool = True,
     base: float = 10.0,
     dtype: Any = None,
+    axis: int = 0,
     *,
     constant: bool | None = None,
     backend: Any = None,
@@ -223,6 +236,7 @@ def logspace(
     >>> xg.logspace(0, 2, 3)
     Tensor([  1.,  10., 100.])
     """
+    _check_axis("logspace", axis)
     bk, dev = _backends.resolve(backend, device)
     exps = bk.create("linspace", start, stop, num, endpoint=endpoint, device=dev)
     out = bk.xp.pow(float(base), exps)
@@ -237,6 +251,7 @@ def geomspace(
     num: int = 50,
     endpoint: bool = True,
     dtype: Any = None,
+    axis: int = 0,
     *,
     constant: bool | None = None,
     backend: Any = None,
@@ -250,6 +265,7 @@ def geomspace(
     >>> xg.geomspace(1, 1000, 4)
     Tensor([   1.,   10.,  100., 1000.])
     """
+    _check_axis("geomspace", axis)
     start, stop = float(start), float(stop)
     if start == 0 or stop == 0:
         raise ValueError("geomspace: a geometric sequence cannot include zero")
@@ -750,3 +766,14 @@ def full_like(
         backend=backend,
         device=device,
     )
+
+
+def _check_axis(name: str, axis: Any) -> None:
+    """``axis`` of ``linspace``/``logspace``/``geomspace`` (MyGrad's and NumPy's signature):
+    it places the samples when ``start``/``stop`` are arrays; for numbers the result is 1-d,
+    so only 0 (or -1) means anything."""
+    if axis not in (0, -1):
+        raise ValueError(
+            f"{name}: axis={axis!r} is out of range for the 1-d result of scalar start and "
+            "stop (xgrad takes numbers there); use 0"
+        )

@@ -16,6 +16,7 @@ pass itself as a graph: that is ``backward(create_graph=True)`` and higher-order
 from __future__ import annotations
 
 import functools
+import weakref
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -79,21 +80,45 @@ class Switch:
     def __exit__(self, *exc: object) -> None:
         setattr(self._owner, self._attr, self._prev.pop())
 
-    def __call__(self, func: F | None = None) -> Any:
+    def __call__(self, func: F | None = None, to_numpy: bool = False) -> Any:
         """Decorate ``func``; called with no argument (``with no_autodiff():``, the PyTorch
-        spelling), return the switch itself so it works as a context manager too."""
+        spelling), return the switch itself so it works as a context manager too.
+
+        ``to_numpy=True`` (MyGrad's option) makes the decorated function return the arrays of
+        the tensors it returns (``.data``: arrays of their backend, on their device), also
+        inside tuples, lists and dicts (``@no_autodiff(to_numpy=True)``).
+
+        Examples
+        --------
+        >>> import xgrad as xg
+        >>> @xg.no_autodiff(to_numpy=True)
+        ... def double(x):
+        ...     return 2 * x
+        >>> double(xg.tensor([1.0, 2.0]))
+        array([2., 4.])
+        """
         if func is None:
-            return self
+            return functools.partial(self.__call__, to_numpy=True) if to_numpy else self
 
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             with self:
-                return func(*args, **kwargs)
+                out = func(*args, **kwargs)
+            return _arrays_of(out) if to_numpy else out
 
         return wrapper  # type: ignore[return-value]
 
     def __repr__(self) -> str:
         return self._name
+
+
+def _arrays_of(out: Any) -> Any:
+    if isinstance(out, (tuple, list)):
+        return type(out)(_arrays_of(v) for v in out)
+    if isinstance(out, dict):
+        return {k: _arrays_of(v) for k, v in out.items()}
+    data = getattr(out, "_data", None)
+    return out if data is None or not hasattr(out, "_node") else out.data
 
 
 class recording:
@@ -185,6 +210,7 @@ class Node:
         "op",
         "params",
         "parents",
+        "reached",
         "saved",
         "shape",
         "tans",
@@ -391,6 +417,9 @@ def backward(
         else:
             _run_array_mode(node, retain_graph)
             _hand_over((node, *terminals))
+        # what this backward gave gradients to, for MyGrad's Tensor.null_gradients (weakly:
+        # a consumed graph keeps nothing alive)
+        node.reached = tuple(weakref.ref(t) for t in terminals)
     except BaseException:
         for t in terminals:  # a leaf may have been reached by the paths that did finish
             t._grad = None
@@ -399,6 +428,17 @@ def backward(
     finally:
         if not (retain_graph or create_graph):
             STATE.epoch += 1
+
+
+def null_gradients(node: Node) -> None:
+    """Forget the gradient of ``node``, of every node its live graph reaches, and of those
+    the latest ``backward()`` from it gave one (``Tensor.null_gradients``, MyGrad's)."""
+    for n in _reachable(node) if node.op is not None else (node,):
+        n._grad = None
+        for ref in getattr(n, "reached", ()):
+            t = ref()
+            if t is not None:
+                t._grad = None
 
 
 def _reachable(*roots: Node) -> list[Node]:

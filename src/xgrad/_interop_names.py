@@ -14,6 +14,7 @@ backends, the only modules that name NumPy, because what they expose is NumPy's.
 from __future__ import annotations
 
 import math
+import operator
 from typing import Any
 
 import numpy as np
@@ -22,6 +23,7 @@ from . import _inplace
 from . import backends as _backends
 from ._creation import astensor, full_like
 from ._memguard import GUARD
+from ._op import OPS, apply
 from ._tensor import Tensor
 from .ops import FUNCTIONS
 
@@ -61,6 +63,9 @@ __all__ = [
     "copyto",
     "turn_memory_guarding_off",
     "turn_memory_guarding_on",
+    "shape",
+    "isnat",
+    "bincount",
 ]
 
 float16 = np.float16
@@ -314,3 +319,137 @@ def turn_memory_guarding_on() -> None:
     True
     """
     GUARD.on = True
+
+
+# -- shape, isnat, bincount (MyGrad re-exports NumPy's) ----------------------------------------
+def shape(a: Any) -> tuple[int, ...]:
+    """The shape of a tensor, an array or nested sequences, as ``numpy.shape``.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> xg.shape(xg.tensor([[1.0, 2.0, 3.0]])), xg.shape(2.0), xg.shape([[1], [2]])
+    ((1, 3), (), (2, 1))
+    """
+    if isinstance(a, Tensor) or _backends.backend_of(a) is not None:
+        return tuple(a.shape)
+    return np.shape(a)
+
+
+def isnat(
+    x: Any,
+    /,
+    out: Any = None,
+    *,
+    where: Any = True,
+    casting: str = "same_kind",
+    order: str = "K",
+    dtype: Any = None,
+    subok: bool = True,
+    signature: Any = None,
+) -> Any:
+    """Where a datetime or timedelta array is NaT, as ``numpy.isnat`` (MyGrad's re-export).
+
+    Tensors hold numbers only, so a tensor raises NumPy's ``TypeError``, as in MyGrad; NumPy
+    datetime arrays give NumPy's boolean array.
+
+    Examples
+    --------
+    >>> import numpy as np, xgrad as xg
+    >>> xg.isnat(np.array(["2026-12-03", "NaT"], dtype="datetime64[D]"))
+    array([False,  True])
+    """
+    if isinstance(x, Tensor):
+        raise TypeError(
+            "ufunc 'isnat' is only defined for np.datetime64 and np.timedelta64; a tensor holds "
+            f"numbers (dtype {x.dtype}), never datetimes"
+        )
+    kwargs = {"where": where, "casting": casting, "order": order, "subok": subok}
+    if dtype is not None:
+        kwargs["dtype"] = dtype
+    if signature is not None:
+        kwargs["signature"] = signature
+    return np.isnat(x, out, **kwargs)
+
+
+def bincount(x: Any, /, weights: Any = None, minlength: int = 0) -> Any:
+    """Count each value of the non-negative integers ``x`` (or sum ``weights`` per value), as
+    ``numpy.bincount``: entry ``i`` of the result is the number (or total weight) of the
+    elements equal to ``i``; its length is ``max(max(x) + 1, minlength)``.
+
+    The counts are a plain array of ``x``'s backend (not differentiable: MyGrad's). Weights
+    given as a tensor that needs a gradient give a differentiable Tensor (beyond MyGrad,
+    which returns an array): the derivative of entry ``i`` in ``weights[j]`` is 1 where
+    ``x[j] == i``. The length reads ``max(x)``: a device synchronisation on a GPU.
+
+    Parameters
+    ----------
+    x : 1-d array, tensor or sequence of non-negative ints
+    weights : array, tensor or sequence, optional
+        Same shape as ``x``.
+    minlength : int
+        A minimum length of the result.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> xg.bincount([0, 1, 1, 3])
+    array([1, 2, 0, 1])
+    >>> w = xg.tensor([0.5, 1.0, 2.0])
+    >>> totals = xg.bincount([0, 2, 2], weights=w, minlength=4)
+    >>> (totals * xg.tensor([1.0, 10.0, 100.0, 1000.0])).sum().backward()
+    >>> totals, w.grad
+    (Tensor([0.5, 0. , 3. , 0. ]), array([  1., 100., 100.]))
+    """
+    bk = (
+        x._backend
+        if isinstance(x, Tensor)
+        else _backends.backend_of(x) or _backends.backend_of(weights) or _backends.current()[0]
+    )
+    if isinstance(weights, Tensor):
+        bk = weights._backend
+    idx = x._data if isinstance(x, Tensor) else x
+    if not isinstance(idx, bk.array_types):
+        idx = np.asarray(idx)
+        if idx.size == 0:
+            idx = idx.astype(np.int64)
+        idx = bk.asarray(idx, device=_device_of(weights, bk))
+    xp = bk.xp
+    if len(idx.shape) != 1:
+        raise ValueError(f"bincount: x must be 1-dimensional, got shape {tuple(idx.shape)}")
+    if not xp.isdtype(idx.dtype, "integral"):
+        raise TypeError(
+            f"bincount: x must hold non-negative integers, got dtype {idx.dtype}; cast it with "
+            "astype(int) if its values are whole numbers"
+        )
+    if operator.index(minlength) < 0:
+        raise ValueError(f"bincount: minlength must be non-negative, got {minlength}")
+    n = int(minlength)
+    if idx.shape[0]:
+        if int(xp.min(idx)) < 0:
+            raise ValueError("bincount: x must have no negative elements")
+        n = max(n, int(xp.max(idx)) + 1)
+    if weights is None:
+        ones = xp.ones(idx.shape, dtype=bk.dtype("int64"), device=bk.device_of(idx))
+        return bk.scatter_add(xp.zeros((n,), dtype=ones.dtype, device=ones.device), (idx,), ones)
+    w = weights
+    if not isinstance(w, Tensor):
+        if not isinstance(w, bk.array_types):
+            w = bk.asarray(np.asarray(w, dtype=np.float64), device=bk.device_of(idx))
+        w = astensor(w, constant=True)
+    if tuple(w.shape) != tuple(idx.shape):
+        raise ValueError(
+            f"bincount: weights must have the shape of x, {tuple(idx.shape)}; got {tuple(w.shape)}"
+        )
+    if not xp.isdtype(w.dtype, "real floating"):
+        w = w.astype(bk.dtype("float64"))
+    out = apply(OPS["scatter_add"], (w,), {"key": (idx,), "shape": (n,)})
+    return out if not out.constant else out._data
+
+
+def _device_of(weights: Any, bk: Any) -> Any:
+    if isinstance(weights, Tensor):
+        return weights.device
+    if weights is not None and isinstance(weights, bk.array_types):
+        return bk.device_of(weights)
+    return _backends.current()[1] if _backends.current()[0] is bk else None

@@ -17,7 +17,7 @@ from . import backends as _backends
 from ._engine import STATE
 from ._registry import FUNCTIONS
 from .backends._dtypes import check_array_dtype
-from .errors import GradientLostWarning
+from .errors import DisconnectedView, GradientLostWarning, InvalidGradient
 
 # Installed from above by xgrad._views (views are built on tensors): a view's gradient (the
 # matching part of its base's), and re-deriving a base's live views after ``data`` is set.
@@ -133,7 +133,7 @@ class Tensor:
         if value is self._data:
             return  # the array itself, written in place
         if self._base is not None:
-            raise ValueError(
+            raise DisconnectedView(
                 "cannot replace the data of a view (it shares memory with its base); write "
                 "into it instead: view[...] = value"
             )
@@ -310,6 +310,37 @@ class Tensor:
         if node is not None:
             node._grad = None
         return self
+
+    def null_gradients(self, clear_graph: bool = True) -> None:
+        """Set ``grad`` to ``None`` for this tensor, for every tensor of the live graph that
+        ends in it, and for the leaves the latest ``backward()`` from it reached (MyGrad's
+        method, which MyGrad deprecates: involving a tensor in a new graph already forgets its
+        gradient). After ``backward()`` consumed the graph, an intermediate tensor keeps its
+        ``grad`` (MyGrad's forgets it too): nothing links it to this tensor any more.
+
+        Parameters
+        ----------
+        clear_graph : bool
+            Also free the graph (``clear_graph()``). Default ``True``.
+
+        Examples
+        --------
+        >>> import xgrad as xg
+        >>> x, y = xg.tensor(2.0), xg.tensor(3.0)
+        >>> w = x * y
+        >>> f = 2 * w
+        >>> f.backward()
+        >>> any(t.grad is None for t in (f, w, x, y))
+        False
+        >>> f.null_gradients()
+        >>> all(t.grad is None for t in (f, x, y))
+        True
+        """
+        node = self._node
+        if node is not None:
+            _engine.null_gradients(node)
+        if clear_graph:
+            self.clear_graph()
 
     def clear_graph(self) -> None:
         """Free the graph that produced this tensor without computing gradients.
@@ -730,8 +761,8 @@ def _broadcast_shape(a: tuple, b: tuple) -> tuple | None:
     return tuple(out)
 
 
-def _seed_shape_error(gshape: tuple, shape: tuple) -> ValueError:
-    return ValueError(
+def _seed_shape_error(gshape: tuple, shape: tuple) -> InvalidGradient:
+    return InvalidGradient(
         f"backward(grad): grad has shape {tuple(gshape)}, which does not broadcast to the "
         f"tensor's shape {tuple(shape)}; pass a gradient of shape {tuple(shape)} "
         "(or one that broadcasts to it)"

@@ -2,7 +2,8 @@
 
 Every error says what was wrong and what to do instead. They subclass the built-in exception
 a NumPy user would expect (``ValueError``, ``TypeError``, ``RuntimeError``), so existing
-``except`` clauses keep working.
+``except`` clauses keep working. They also subclass MyGrad's classes (``MyGradException``,
+``InvalidBackprop``, ...), so code written against ``mygrad.errors`` catches them too.
 """
 
 from __future__ import annotations
@@ -17,6 +18,11 @@ __all__ = [
     "GraphConsumedError",
     "MemoryGuardError",
     "NonDifferentiableError",
+    # MyGrad's names
+    "MyGradException",
+    "InvalidGradient",
+    "InvalidBackprop",
+    "DisconnectedView",
 ]
 
 
@@ -26,7 +32,66 @@ every backend for an axis out of range, as NumPy raises it. Bound by :mod:`xgrad
 (the layer that may name NumPy) when xgrad is imported."""
 
 
-class BackendUnavailableError(RuntimeError):
+class MyGradException(Exception):
+    """The parent of every exception xgrad raises for its own reasons (MyGrad's name), so
+    ``except xgrad.errors.MyGradException`` catches them all.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> from xgrad.errors import MyGradException
+    >>> issubclass(xg.errors.GraphConsumedError, MyGradException)
+    True
+    """
+
+
+class InvalidGradient(MyGradException, ValueError):
+    """A gradient that cannot be one: a seed for ``backward(grad)`` of the wrong shape, or
+    not numeric (MyGrad's class; a ``ValueError``).
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> x = xg.tensor([1.0, 2.0])
+    >>> (2 * x).backward(xg.tensor([1.0, 2.0, 3.0]))
+    Traceback (most recent call last):
+    ...
+    xgrad.errors.InvalidGradient: backward(grad): grad has shape (3,), which does not
+    broadcast to the tensor's shape (2,); pass a gradient of shape (2,) (or one that
+    broadcasts to it)
+    """
+
+
+class InvalidBackprop(MyGradException, RuntimeError):
+    """Back-propagation through a graph that was cleared (MyGrad's class;
+    :class:`GraphConsumedError` is the one xgrad raises).
+
+    Examples
+    --------
+    >>> from xgrad.errors import GraphConsumedError, InvalidBackprop
+    >>> issubclass(GraphConsumedError, InvalidBackprop)
+    True
+    """
+
+
+class DisconnectedView(MyGradException, ValueError):
+    """An operation that would disconnect a view from its base: replacing a view's
+    ``.data`` (MyGrad's class; a ``ValueError``). Write into the view instead.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> x = xg.tensor([1.0, 2.0, 3.0])
+    >>> v = x[1:]
+    >>> v.data = xg.tensor([5.0, 6.0]).data
+    Traceback (most recent call last):
+    ...
+    xgrad.errors.DisconnectedView: cannot replace the data of a view (it shares memory with
+    its base); write into it instead: view[...] = value
+    """
+
+
+class BackendUnavailableError(MyGradException, RuntimeError):
     """A known backend was asked for, but it cannot run here (not installed, or no GPU).
 
     A ``RuntimeError``. The message says what is missing and how to install it, or which
@@ -54,7 +119,7 @@ class BackendUnavailableError(RuntimeError):
     """
 
 
-class BackendMismatchError(ValueError):
+class BackendMismatchError(MyGradException, ValueError):
     """Arrays or tensors of two different backends were combined in one operation.
 
     A ``ValueError``. xgrad never moves data between libraries implicitly: the message names
@@ -79,7 +144,7 @@ class BackendMismatchError(ValueError):
     """
 
 
-class DeviceMismatchError(ValueError):
+class DeviceMismatchError(MyGradException, ValueError):
     """Tensors on two different devices were combined in one operation.
 
     A ``ValueError``. Nothing moves between devices implicitly: the message names the
@@ -102,7 +167,7 @@ class DeviceMismatchError(ValueError):
     """
 
 
-class NonDifferentiableError(ValueError):
+class NonDifferentiableError(MyGradException, ValueError):
     """A non-differentiable function was applied to a tensor that needs a gradient.
 
     A ``ValueError``. Rounding functions (``floor``, ``round``, ``sign``, ...) have
@@ -125,7 +190,7 @@ class NonDifferentiableError(ValueError):
     """
 
 
-class MemoryGuardError(ValueError):
+class MemoryGuardError(MyGradException, ValueError):
     """A write into ``tensor.data`` while the memory guard holds it read-only (NumPy): a live
     graph saved the array for a gradient, which the write would silently corrupt.
 
@@ -152,7 +217,7 @@ class MemoryGuardError(ValueError):
     """
 
 
-class GraphConsumedError(RuntimeError):
+class GraphConsumedError(InvalidBackprop):
     """``backward()`` reached a part of the graph that an earlier ``backward()`` freed.
 
     A ``RuntimeError``. ``backward()`` frees the graph it went through (as MyGrad does);
@@ -180,7 +245,7 @@ class GraphConsumedError(RuntimeError):
     """
 
 
-class DisconnectedGradientError(ValueError):
+class DisconnectedGradientError(MyGradException, ValueError):
     """A function transformed by :mod:`xgrad.func` returned a value that does not depend on
     the argument being differentiated (for example, it called ``float()`` or ``.data``).
 

@@ -137,18 +137,61 @@ def _zeros_for(t: Tensor) -> Any:
     return xp.zeros_like(t._data)
 
 
+#: MyGrad's name for the operand of these unary functions (``x`` for the others), so that
+#: keyword calls written for MyGrad (``mg.exp(x1=t)``) work
+_OPERAND_NAME = {
+    **dict.fromkeys(("exp", "exp2", "expm1", "log", "log10", "log1p", "log2"), "x1"),
+    **dict.fromkeys(
+        ("cot", "coth", "csc", "csch", "sec", "sech", "sinc", "arccot", "arccoth", "arccsc"),
+        "a",
+    ),
+    **dict.fromkeys(("arccsch", "arcsec"), "a"),
+}
+
+
 def unary_function(op: Op) -> Any:
-    def fn(
-        x: Any,
-        out: Any = None,
-        *,
-        where: Any = True,
-        dtype: Any = None,
-        constant: bool | None = None,
-    ) -> Tensor:
-        if out is None and where is True and dtype is None and constant is None:
-            return apply1(op, x)
-        return ufunc_call(op, (x,), out, where, dtype, constant)
+    name = _OPERAND_NAME.get(op.name, "x")
+    if name == "x":
+
+        def fn(
+            x: Any,
+            out: Any = None,
+            *,
+            where: Any = True,
+            dtype: Any = None,
+            constant: bool | None = None,
+        ) -> Tensor:
+            if out is None and where is True and dtype is None and constant is None:
+                return apply1(op, x)
+            return ufunc_call(op, (x,), out, where, dtype, constant)
+
+    elif name == "x1":
+
+        def fn(
+            x1: Any,
+            out: Any = None,
+            *,
+            where: Any = True,
+            dtype: Any = None,
+            constant: bool | None = None,
+        ) -> Tensor:
+            if out is None and where is True and dtype is None and constant is None:
+                return apply1(op, x1)
+            return ufunc_call(op, (x1,), out, where, dtype, constant)
+
+    else:
+
+        def fn(
+            a: Any,
+            out: Any = None,
+            *,
+            where: Any = True,
+            dtype: Any = None,
+            constant: bool | None = None,
+        ) -> Tensor:
+            if out is None and where is True and dtype is None and constant is None:
+                return apply1(op, a)
+            return ufunc_call(op, (a,), out, where, dtype, constant)
 
     return _named(fn, op)
 
@@ -179,14 +222,15 @@ def _named(fn: Any, op: Op) -> Any:
 
 
 def _doc(op: Op) -> str:
-    args = ", ".join(op.inputs)
+    names = (_OPERAND_NAME.get(op.name, "x"),) if op.nin == 1 else ("x1", "x2")
+    args = ", ".join(names)
     what = op.doc or op.name
     return (
         f"{op.name}({args}): {what}.\n\n"
         "Elementwise, with NumPy broadcasting and type promotion (Python scalars are weak).\n"
         "Differentiable: returns a Tensor recorded in the graph.\n\n"
         "Parameters\n----------\n"
-        + "".join(f"{n} : Tensor, array or number\n" for n in op.inputs)
+        + "".join(f"{n} : Tensor, array or number\n" for n in names)
         + "out : Tensor, optional\n    Updated in place (a graph node, as in MyGrad).\n"
         "where : array of bool, optional\n    Compute only where true; elsewhere the result "
         "keeps ``out``'s values (zeros without ``out``).\n"

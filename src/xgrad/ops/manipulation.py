@@ -51,17 +51,20 @@ def _tensor(x: Any) -> Tensor:
 
 
 # -- dimensions ----------------------------------------------------------------------------------
-def _atleast(arys: tuple, shape_of: Any) -> Any:
+def _atleast(arys: tuple, shape_of: Any, constant: bool | None = None) -> Any:
     out = []
     for a in arys:
         t = _tensor(a)
         shp = shape_of(tuple(t.shape))
-        out.append(t if shp == tuple(t.shape) else _f("reshape")(t, shp))
+        if shp == tuple(t.shape) and constant is None:
+            out.append(t)
+        else:
+            out.append(_f("reshape")(t, shp, constant=constant))
     return out[0] if len(out) == 1 else out
 
 
 @_export
-def atleast_1d(*arys: Any) -> Any:
+def atleast_1d(*arys: Any, constant: bool | None = None) -> Any:
     """Views with at least one dimension (one tensor for one input, else a list).
 
     Parameters
@@ -83,11 +86,11 @@ def atleast_1d(*arys: Any) -> Any:
     >>> xg.atleast_1d(1.0, [2.0, 3.0])
     [Tensor([1.]), Tensor([2., 3.])]
     """
-    return _atleast(arys, lambda s: s if len(s) >= 1 else (1,))
+    return _atleast(arys, lambda s: s if len(s) >= 1 else (1,), constant)
 
 
 @_export
-def atleast_2d(*arys: Any) -> Any:
+def atleast_2d(*arys: Any, constant: bool | None = None) -> Any:
     """Views with at least two dimensions (a 1-D ``(n,)`` becomes ``(1, n)``).
 
     Parameters
@@ -111,11 +114,11 @@ def atleast_2d(*arys: Any) -> Any:
     >>> x
     Tensor([9., 2.])
     """
-    return _atleast(arys, lambda s: s if len(s) >= 2 else (1,) * (2 - len(s)) + s)
+    return _atleast(arys, lambda s: s if len(s) >= 2 else (1,) * (2 - len(s)) + s, constant)
 
 
 @_export
-def atleast_3d(*arys: Any) -> Any:
+def atleast_3d(*arys: Any, constant: bool | None = None) -> Any:
     """Views with at least three dimensions (``(n,)`` -> ``(1, n, 1)``, ``(m, n)`` ->
     ``(m, n, 1)``), as NumPy.
 
@@ -145,7 +148,7 @@ def atleast_3d(*arys: Any) -> Any:
             return (*s, 1)
         return s
 
-    return _atleast(arys, shape)
+    return _atleast(arys, shape, constant)
 
 
 # -- joining and splitting -------------------------------------------------------------------------

@@ -38,6 +38,83 @@ for _name, _op in list(OPS.items()):
     FUNCTIONS[_name] = FUNCTIONS[_op.name]
 
 
+def _numpy_layout_keywords(name: str, casting: Any, order: Any, subok: Any, signature: Any) -> None:
+    """NumPy's ufunc keywords that MyGrad's signatures take (``fmod``, ``remainder``, ...):
+    only their defaults mean anything for tensors."""
+    if casting != "same_kind" or order not in ("K", "A", "C") or subok is not True:
+        raise TypeError(
+            f"{name}: casting={casting!r}, order={order!r}, subok={subok!r} are not supported "
+            "for xgrad tensors (only NumPy's defaults: 'same_kind', 'K', True); cast with "
+            "astype first"
+        )
+    if signature is not None:
+        raise TypeError(f"{name}: signature= is not supported for xgrad tensors")
+
+
+def _with_numpy_keywords(op_name: str) -> None:
+    """``fmod``, ``remainder`` (and ``mod``) with MyGrad's full NumPy-ufunc signature."""
+    op = OPS[op_name]
+    fast = FUNCTIONS[op_name]
+
+    def fn(
+        x1: Any,
+        x2: Any,
+        /,
+        out: Any = None,
+        *,
+        where: Any = True,
+        casting: str = "same_kind",
+        order: str = "K",
+        dtype: Any = None,
+        subok: bool = True,
+        signature: Any = None,
+        constant: bool | None = None,
+    ) -> Tensor:
+        _numpy_layout_keywords(op_name, casting, order, subok, signature)
+        return fast(x1, x2, out, where=where, dtype=dtype, constant=constant)
+
+    fn.__doc__ = fast.__doc__
+    new = make_ufunc(fn, op)
+    for key, value in list(FUNCTIONS.items()):
+        if value is fast:
+            FUNCTIONS[key] = new
+
+
+def _abs_with_nan_to_num() -> None:
+    """``abs`` with MyGrad's ``nan_to_num`` keyword."""
+    op = OPS["abs"]
+    fast = FUNCTIONS["abs"]
+
+    def fn(
+        x: Any,
+        out: Any = None,
+        *,
+        where: Any = True,
+        dtype: Any = None,
+        constant: bool | None = None,
+        nan_to_num: bool = True,
+    ) -> Tensor:
+        if nan_to_num is not True:
+            raise ValueError(
+                "abs: nan_to_num=False (MyGrad's NaN derivative at 0) is not supported: xgrad's "
+                "derivative of abs at 0 is 0 (docs/semantics.md, kinks); leave nan_to_num=True"
+            )
+        if out is None and where is True and dtype is None and constant is None:
+            return fast(x)
+        return fast(x, out, where=where, dtype=dtype, constant=constant)
+
+    fn.__doc__ = fast.__doc__
+    new = make_ufunc(fn, op)
+    for key, value in list(FUNCTIONS.items()):
+        if value is fast:
+            FUNCTIONS[key] = new
+
+
+for _name in ("fmod", "remainder"):
+    _with_numpy_keywords(_name)
+_abs_with_nan_to_num()
+
+
 def clip(
     a: Any,
     a_min: Any = None,
@@ -90,7 +167,18 @@ _export(clip)
 
 
 def divmod_(
-    x1: Any, x2: Any, out: Any = None, *, constant: bool | None = None
+    x1: Any,
+    x2: Any,
+    /,
+    out: Any = None,
+    *,
+    where: Any = True,
+    casting: str = "same_kind",
+    order: str = "K",
+    dtype: Any = None,
+    subok: bool = True,
+    signature: Any = None,
+    constant: bool | None = None,
 ) -> tuple[Any, Tensor]:
     """``(x1 // x2, x1 % x2)``, as :func:`numpy.divmod`: the quotient is a plain array (a
     rounding result, with no useful derivative), the remainder a differentiable tensor.
@@ -104,7 +192,12 @@ def divmod_(
     >>> q, r, x.grad
     (array([ 1., -3.]), Tensor([2., 2.]), array([1., 1.]))
     """
-    if out is not None:
+    _numpy_layout_keywords("divmod", casting, order, subok, signature)
+    if where is not True:
+        raise TypeError("divmod: where= is not supported; select with xgrad.where afterwards")
+    if dtype is not None:
+        x1, x2 = (v.astype(dtype) if isinstance(v, Tensor) else v for v in (x1, x2))
+    if out not in (None, (None, None)):
         raise TypeError(
             "divmod: out= is not supported for xgrad tensors (the quotient is a plain array, "
             "the remainder a tensor); use the returned (quotient, remainder)"
@@ -238,7 +331,7 @@ def mean(
 
 
 def prod(
-    x: Any, axis: Any = None, keepdims: bool = False, *, constant: bool | None = None
+    a: Any, axis: Any = None, keepdims: bool = False, *, constant: bool | None = None
 ) -> Tensor:
     """Product over ``axis``; its derivative is exact when elements are zero.
 
@@ -250,7 +343,7 @@ def prod(
     >>> x.grad
     array([ 0., 10.,  0.])
     """
-    return _reduce("prod", x, axis, keepdims, constant)
+    return _reduce("prod", a, axis, keepdims, constant)
 
 
 def var(
@@ -380,7 +473,7 @@ def _cumulative(name: str, x: Any, axis: Any, constant: Any) -> Tensor:
     return run(OPS[name], (x,), {"axis": ax}, constant)
 
 
-def cumsum(x: Any, axis: int | None = None, *, constant: bool | None = None) -> Tensor:
+def cumsum(a: Any, axis: int | None = None, *, constant: bool | None = None) -> Tensor:
     """Running sum along ``axis`` (of the flattened array when ``axis`` is ``None``).
 
     Examples
@@ -391,10 +484,10 @@ def cumsum(x: Any, axis: int | None = None, *, constant: bool | None = None) -> 
     >>> x.grad
     array([3., 2., 1.])
     """
-    return _cumulative("cumsum", x, axis, constant)
+    return _cumulative("cumsum", a, axis, constant)
 
 
-def cumprod(x: Any, axis: int | None = None, *, constant: bool | None = None) -> Tensor:
+def cumprod(a: Any, axis: int | None = None, *, constant: bool | None = None) -> Tensor:
     """Running product along ``axis`` (of the flattened array when ``axis`` is ``None``); its
     derivative is exact with zeros.
 
@@ -420,7 +513,7 @@ def cumprod(x: Any, axis: int | None = None, *, constant: bool | None = None) ->
     >>> y, x.grad
     (Tensor([2., 0., 0.]), array([ 1., 12.,  0.]))
     """
-    return _cumulative("cumprod", x, axis, constant)
+    return _cumulative("cumprod", a, axis, constant)
 
 
 for _f in (sum, mean, prod, var, std, max, min, cumsum, cumprod):

@@ -10,7 +10,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from .. import backends
+from .. import _inplace, backends
 from .._op import OPS
 from .._registry import FUNCTIONS
 from .._tensor import Tensor, _broadcast_shape
@@ -229,9 +229,10 @@ def permute_dims(a: Any, axes: Any, *, constant: bool | None = None) -> Tensor:
     return _view_or_run("permute_dims", a, {"axes": perm}, constant)
 
 
-def transpose(a: Any, axes: Any = None, *, constant: bool | None = None) -> Tensor:
+def transpose(a: Any, *axes: Any, constant: bool | None = None, **kwargs: Any) -> Tensor:
     """Permute the axes; reverse them when ``axes`` is ``None`` (``.T``). The result is a
-    view: writing into it writes into ``a``.
+    view: writing into it writes into ``a``. The axes may be given as MyGrad takes them
+    (``transpose(a, 1, 0)``) or as NumPy does (``transpose(a, (1, 0))``, ``axes=(1, 0)``).
 
     Parameters
     ----------
@@ -261,8 +262,17 @@ def transpose(a: Any, axes: Any = None, *, constant: bool | None = None) -> Tens
     >>> xg.transpose(xg.zeros((2, 3, 4)), (1, 0, 2)).shape
     (3, 2, 4)
     """
+    if kwargs:
+        if set(kwargs) != {"axes"} or axes:
+            raise TypeError(
+                f"transpose() got unexpected arguments {sorted(kwargs)}: give the axes "
+                "positionally, transpose(a, 1, 0), or as axes=(1, 0)"
+            )
+        axes = (kwargs["axes"],)
+    if len(axes) == 1 and (axes[0] is None or isinstance(axes[0], (tuple, list))):
+        axes = axes[0]
     a = as_tensor_input(a)
-    if axes is None:
+    if axes is None or axes == ():
         axes = tuple(range(ndim_of(a)))[::-1]
     return permute_dims(a, axes, constant=constant)
 
@@ -455,7 +465,12 @@ def roll(a: Any, shift: Any, axis: Any = None, *, constant: bool | None = None) 
 
 
 def concatenate(
-    arrays: Sequence[Any], axis: int | None = 0, *, constant: bool | None = None
+    tensors: Sequence[Any],
+    axis: int | None = 0,
+    out: Any = None,
+    dtype: Any = None,
+    *,
+    constant: bool | None = None,
 ) -> Tensor:
     """Join tensors along an existing axis (all flattened first when ``axis`` is ``None``).
 
@@ -467,9 +482,13 @@ def concatenate(
     >>> a.grad, b.grad
     (array([1., 2.]), array([3.]))
     """
-    items = [as_tensor_input(t) for t in arrays]
+    items = [as_tensor_input(t) for t in tensors]
     if not items:
         raise ValueError("need at least one array to concatenate")
+    if dtype is not None:
+        items = [FUNCTIONS["astype"](t, dtype) for t in items]
+    if out is not None:
+        return _into(out, concatenate(items, axis, constant=constant), "concatenate")
     if axis is None:
         items = [ravel(t) for t in items]
         axis = 0
@@ -483,12 +502,14 @@ def concatenate(
     return run(concat_op(len(items)), items, {"axis": ax, "bounds": tuple(bounds)}, constant)
 
 
-def stack(arrays: Sequence[Any], axis: int = 0, *, constant: bool | None = None) -> Tensor:
+def stack(
+    tensors: Sequence[Any], axis: int = 0, out: Any = None, *, constant: bool | None = None
+) -> Tensor:
     """Join tensors of one shape along a new axis; each input gets its slice of the gradient.
 
     Parameters
     ----------
-    arrays : sequence of Tensor or array_like
+    tensors : sequence of Tensor or array_like
         At least one, all of the same shape.
     axis : int, optional
         The new axis' position in the result (0 by default).
@@ -512,9 +533,11 @@ def stack(arrays: Sequence[Any], axis: int = 0, *, constant: bool | None = None)
     >>> a.grad, b.grad
     (array([  1., 100.]), array([  10., 1000.]))
     """
-    items = [as_tensor_input(t) for t in arrays]
+    items = [as_tensor_input(t) for t in tensors]
     if not items:
         raise ValueError("need at least one array to stack")
+    if out is not None:
+        return _into(out, stack(items, axis, constant=constant), "stack")
     shp = tuple(items[0].shape)
     if builtins.any(tuple(t.shape) != shp for t in items):
         raise ValueError("all input arrays must have the same shape")
@@ -626,3 +649,15 @@ for _f in (
 ):
     _export(_f)
 FUNCTIONS["concat"] = concatenate
+
+
+def _into(out: Any, result: Tensor, name: str) -> Tensor:
+    """``out=`` of ``concatenate``/``stack``: the result written into the tensor ``out``
+    (an in-place update, recorded as MyGrad records it)."""
+    if not isinstance(out, Tensor):
+        raise TypeError(f"{name}: out must be an xgrad Tensor, got {type(out).__name__}")
+    if tuple(out.shape) != tuple(result.shape):
+        raise ValueError(
+            f"{name}: out has shape {tuple(out.shape)}, the result {tuple(result.shape)}"
+        )
+    return _inplace.assign(out, result, name)

@@ -151,7 +151,9 @@ register(
 # =============================================================================================
 # public functions: products and contractions
 # =============================================================================================
-def matmul(x1: Any, x2: Any, out: Any = None, *, constant: bool | None = None) -> Tensor:
+def matmul(
+    x1: Any, x2: Any, out: Any = None, *, dtype: Any = None, constant: bool | None = None
+) -> Tensor:
     """Matrix product (``@``), with NumPy's rules for 1-D operands and batch broadcasting.
 
     Examples
@@ -165,8 +167,8 @@ def matmul(x1: Any, x2: Any, out: Any = None, *, constant: bool | None = None) -
     (Tensor([-1., -1.]), array([[ 1., -1.],
            [ 1., -1.]]))
     """
-    if out is not None:
-        return ufunc_call(OPS["matmul"], (x1, x2), out, True, None, constant)
+    if out is not None or dtype is not None:
+        return ufunc_call(OPS["matmul"], (x1, x2), out, True, dtype, constant)
     if constant is None:
         return apply2(OPS["matmul"], x1, x2)
     return run(OPS["matmul"], (x1, x2), None, constant)
