@@ -184,13 +184,6 @@ def test_custom_vjp_on_arrays_gives_a_constant_tensor(xb):
     assert float(xb.host(grad(square)(3.0))) == 6.0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AttributeError,
-    reason="custom_vjp/custom_jvp called with Python numbers only wrap the function's Python "
-    "float in a Tensor as it is: square(3.0).data is a float, .shape raises AttributeError, "
-    "repr gives '9.0' (and raises on array_api_strict) where xg.exp(3.0) gives Tensor(...)",
-)
 def test_custom_rules_on_python_numbers_give_a_0d_tensor(xb):
     square = _square()
 

@@ -153,14 +153,6 @@ def _stop_first():
     return stop_first
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="custom_vjp hands bwd the cotangent g as a raw backend array in array mode (and "
-    "the residuals as tensors): on array_api_strict, `g * residual` raises TypeError "
-    "(Array.__mul__ rejects a Tensor instead of returning NotImplemented), so a rule "
-    "that runs on NumPy fails there",
-)
 def test_a_custom_vjp_rule_may_put_the_cotangent_first_on_every_backend():
     pytest.importorskip("array_api_strict")
 

@@ -3,7 +3,9 @@
 Write the function with xgrad (or any backend) operations, then give it its own derivative:
 
 - :func:`custom_vjp` with ``f.defvjp(fwd, bwd)``: ``fwd(*args) -> (out, residuals)`` and
-  ``bwd(residuals, g) -> one cotangent per argument``. Reverse mode only (as in JAX).
+  ``bwd(residuals, g) -> one cotangent per argument``. Reverse mode only (as in JAX). The
+  residuals and ``g`` reach ``bwd`` as tensors (constant ones, unless a higher derivative is
+  being recorded), so a rule's arithmetic works the same on every backend.
 - :func:`custom_jvp` with ``f.defjvp(rule)``: ``rule(primals, tangents) -> (out, tangent_out)``.
   Forward mode uses the rule; reverse mode transposes it (the rule is linear in the tangents,
   so its VJP is the gradient of ``<g, rule(primals, t)>`` with respect to ``t``).
@@ -130,6 +132,9 @@ def _make_node(op: Op, args: Sequence[Any], out: Any, bk: Any, params: dict) -> 
         else:
             parents.append(None)
     data = _array(out)
+    if isinstance(data, (bool, int, float)):  # the function got Python numbers only
+        cur, dev = _backends.current()
+        data = bk.asarray(data, device=dev if cur is bk else None)
     if not STATE.enabled or all(p is None for p in parents):
         return make_tensor(data, bk, None, all(p is None for p in parents))
     node = Node(op, tuple(parents), (), params, bk, data)
@@ -198,8 +203,11 @@ class custom_vjp(_CustomFunction):
             if cache.get("g") is not g:
                 tensor_mode = isinstance(xp, TensorNamespace)
                 res = params["res"] if tensor_mode else params["res_const"]
+                # in array mode g is handed over as a constant tensor, like the residuals:
+                # mixing a backend array with tensors fails on some backends (array_api_strict)
+                g_in = g if tensor_mode else make_tensor(g, _backends.of_namespace(xp), None, True)
                 with recording(tensor_mode):  # array rules record nothing
-                    grads = self.bwd(res, g)
+                    grads = self.bwd(res, g_in)
                 grads = _check_cotangents(grads, params["shapes"], self.__name__)
                 cache["g"], cache["grads"] = g, grads
             grad = cache["grads"][i]
@@ -322,7 +330,12 @@ class custom_jvp(_CustomFunction):
         )
         out, tan = self.rule(primals, tangents)
         _single_output(out, self.__name__)
-        out = out if isinstance(out, Tensor) else make_tensor(_array(out), bk, None, True)
+        if not isinstance(out, Tensor):
+            data = _array(out)
+            if isinstance(data, (bool, int, float)):
+                cur, dev = _backends.current()
+                data = bk.asarray(data, device=dev if cur is bk else None)
+            out = make_tensor(data, bk, None, True)
         # the reverse-mode node hangs off the arguments themselves (tangents included), so
         # that a gradient taken inside this forward pass carries its tangent too
         result = self._node(args, out._data, bk)
