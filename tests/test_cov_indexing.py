@@ -98,16 +98,22 @@ def test_boolean_scalar_keys_on_numpy(np_only):
     np.testing.assert_array_equal(x.grad, [1.0, 1.0])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="a Python bool key (x[True], x[False]) on array_api_strict reaches "
-    "backends/_scatter.canonical_key, which calls xp.nonzero on the 0-d mask: ValueError "
-    "'nonzero is not allowed on 0-dimensional arrays' (NumPy adds an axis of length 1 or 0)",
-)
 def test_boolean_scalar_keys_on_array_api_strict():
     pytest.importorskip("array_api_strict")
     with xg.use_backend("array_api_strict", device="device1"):
         x = xg.tensor([1.0, 2.0])
         assert x[True].shape == (1, 2)
         assert x[False].shape == (0, 2)
+
+
+def test_boolean_scalar_keys_mixed_with_other_indices_on_array_api_strict():
+    # x[True, 0], x[0, False], x[True, :, [1, 0]]: NumPy's shapes and values, and gradients
+    pytest.importorskip("array_api_strict")
+    ref = np.arange(1.0, 5.0).reshape(2, 2)
+    with xg.use_backend("array_api_strict", device="device1"):
+        x = xg.tensor(ref)
+        assert x[True, 0].shape == ref[True, 0].shape
+        assert x[0, False].shape == ref[0, False].shape
+        np.testing.assert_array_equal(xg.to_numpy(x[True, :, [1, 0]]), ref[True, :, [1, 0]])
+        (x[True, :, [1, 0]] * xg.tensor([[[1.0, 10.0], [100.0, 1000.0]]])).sum().backward()
+        np.testing.assert_array_equal(xg.to_numpy(x.grad), [[100.0, 1.0], [1000.0, 10.0]])

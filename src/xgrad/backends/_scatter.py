@@ -142,6 +142,10 @@ def canonical_key(xp: Any, shape: tuple, key: tuple, device: Any) -> tuple:
         elif isinstance(k, int):
             items.append(("adv", xp.asarray(k % shape[dim], device=device)))
             dim += 1
+        elif xp.isdtype(k.dtype, "bool") and k.ndim == 0:
+            # a 0-d mask (x[True], x[False]) indexes no axis: it adds an advanced dimension
+            # of length 1 or 0, as NumPy's does
+            items.append(("mask0", xp.nonzero(xp.reshape(k, (1,)))[0]))
         elif xp.isdtype(k.dtype, "bool"):
             for nz in xp.nonzero(k):
                 items.append(("adv", nz))
@@ -149,7 +153,7 @@ def canonical_key(xp: Any, shape: tuple, key: tuple, device: Any) -> tuple:
         else:
             items.append(("adv", xp.where(k < 0, k + shape[dim], k)))
             dim += 1
-    adv = [i for i, (kind, _) in enumerate(items) if kind == "adv"]
+    adv = [i for i, (kind, _) in enumerate(items) if kind in ("adv", "mask0")]
     adv_shape = _broadcast_shapes([items[i][1].shape for i in adv])
     adjacent = adv == list(range(adv[0], adv[-1] + 1))
     rest = [i for i in range(len(items)) if i not in adv]
@@ -169,7 +173,7 @@ def canonical_key(xp: Any, shape: tuple, key: tuple, device: Any) -> tuple:
     n_out = len(out_shape)
     int_key = []
     for i, (kind, value) in enumerate(items):
-        if kind == "none":
+        if kind in ("none", "mask0"):
             continue
         if kind == "slice":
             s = [1] * n_out
@@ -180,6 +184,10 @@ def canonical_key(xp: Any, shape: tuple, key: tuple, device: Any) -> tuple:
             p = where["ADV"]
             s = [1] * p + list(adv_shape) + [1] * (n_out - p - len(adv_shape))
             int_key.append(xp.reshape(a, tuple(s)))
+    if any(kind == "mask0" for kind, _ in items):
+        # the 0-d masks' dimensions exist only through broadcasting: spell the shape out
+        full = tuple(out_shape)
+        int_key = [xp.broadcast_to(k, full) for k in int_key]
     return tuple(int_key)
 
 
