@@ -161,3 +161,10 @@ def test_constant_results() -> None:
 def test_bad_input_raises_as_mygrad(call, err, match) -> None:
     with pytest.raises(err, match=match):
         call()
+
+
+def test_losses_take_plain_arrays_as_mygrad() -> None:
+    # was: AttributeError ('numpy.ndarray' object has no attribute '_backend')
+    p, y = np.full((2, 3), 1 / 3), np.array([0, 2])
+    np.testing.assert_allclose(focal_loss(p, y).numpy(), [np.log(3)] * 2)
+    assert multiclass_hinge(p, y).item() == 2.0

@@ -316,3 +316,24 @@ def test_mygrad_keywords_work_or_refuse_clearly() -> None:
 
     got = f(t)
     assert isinstance(got["y"], np.ndarray) and isinstance(got["z"][0], np.ndarray)
+
+
+def test_setting_shape_reshapes_in_place_as_mygrad() -> None:
+    x = xg.arange(6.0)
+    y = x * 1
+    y.shape = (3, 2)
+    assert y.shape == (3, 2)
+    (y * xg.tensor([[1.0, 2.0]])).sum().backward()
+    np.testing.assert_array_equal(x.grad, [1.0, 2.0] * 3)
+    z = xg.arange(6.0)
+    z.shape = (2, -1)
+    (z**2).sum().backward()
+    np.testing.assert_array_equal(z.grad, [[0.0, 2.0, 4.0], [6.0, 8.0, 10.0]])
+    b = xg.arange(4.0)
+    v = b[:2]
+    with pytest.raises(xg.errors.DisconnectedView, match="view in place"):
+        v.shape = (2, 1)
+    with pytest.raises(ValueError, match="live views"):
+        b.shape = (2, 2)
+    with pytest.raises(ValueError, match="cannot reshape"):
+        xg.arange(4.0).shape = (3,)

@@ -290,3 +290,14 @@ def test_adam_first_step_is_lr_times_sign() -> None:
     opt.step()
     np.testing.assert_allclose(w.numpy(), [1.75, -2.75], rtol=0, atol=1e-15)
     assert math.isclose(opt.state[0]["step"], 1)
+
+
+def test_views_and_bad_hyperparameters_are_refused_when_built() -> None:
+    base = xg.tensor([1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="a view of another tensor"):
+        SGD([base[:2]], lr=0.1)
+    for kw in ({"lr": float("nan")}, {"lr": "0.1"}, {"momentum": None}):
+        with pytest.raises(TypeError, match="finite real number"):
+            SGD([xg.tensor([1.0])], **kw)
+    with pytest.raises(ValueError, match="betas must be a pair"):
+        Adam([xg.tensor([1.0])], betas=(0.9, 0.9, 0.9))

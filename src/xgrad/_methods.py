@@ -6,7 +6,7 @@ from typing import Any
 
 from . import _inplace, _views
 from ._tensor import Tensor, make_tensor
-from .errors import NonDifferentiableError
+from .errors import DisconnectedView, NonDifferentiableError
 from .ops import FUNCTIONS as F
 from .ops import NONDIFF, OPS, apply, apply1, apply2
 from .ops.indexing import is_basic, normalize_key
@@ -285,6 +285,28 @@ def _iter(self: Tensor) -> Any:
     return (self[i] for i in range(self.shape[0]))
 
 
+def _set_shape(self: Tensor, newshape: Any) -> None:
+    """``t.shape = newshape``: reshape ``t`` in place, as MyGrad (and NumPy) allow. The
+    tensor keeps its identity; in a graph it becomes the reshape of its old value, so
+    gradients flow back through it."""
+    if self._base is not None:
+        raise DisconnectedView(
+            "cannot set the shape of a view in place (it shares memory with its base); make "
+            "a reshaped view instead: v = v.reshape(...)"
+        )
+    if getattr(self, "_views", None):
+        raise ValueError(
+            "cannot set the shape in place of a tensor that has live views (they index its "
+            "old shape); reshape it instead: t = t.reshape(...)"
+        )
+    shape = (newshape,) if isinstance(newshape, int) else tuple(newshape)
+    result = apply(
+        OPS["reshape"], (self,), {"shape": F["reshape"](self, shape, constant=True).shape}
+    )
+    _views._rebind(self, result)
+
+
+Tensor.shape = property(Tensor.shape.fget, _set_shape, doc=Tensor.shape.__doc__)
 Tensor.__getitem__ = _getitem
 Tensor.__setitem__ = _setitem
 Tensor.__iter__ = _iter

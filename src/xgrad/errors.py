@@ -33,8 +33,10 @@ every backend for an axis out of range, as NumPy raises it. Bound by :mod:`xgrad
 
 
 class MyGradException(Exception):
-    """The parent of every exception xgrad raises for its own reasons (MyGrad's name), so
-    ``except xgrad.errors.MyGradException`` catches them all.
+    """The parent of every exception class in :mod:`xgrad.errors` (MyGrad's name), so
+    ``except xgrad.errors.MyGradException`` catches them all. Input checks that raise a
+    plain ``ValueError`` or ``TypeError``, as NumPy would for the same mistake, do not
+    subclass it.
 
     Examples
     --------

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import abc
 import math
+import numbers
 from collections.abc import Iterable
 from typing import Any
 
@@ -95,6 +96,12 @@ class Optimizer(abc.ABC):
                     f"{type(self).__name__}: parameters must have a real floating dtype, got "
                     f"{p.dtype}"
                 )
+            if p._base is not None:
+                raise ValueError(
+                    f"{type(self).__name__}: a view of another tensor cannot be a parameter (a "
+                    "step would have to write through it, and backward() disconnects views); "
+                    "optimize the tensor it was taken from"
+                )
             if id(p) in seen:
                 raise ValueError(
                     f"{type(self).__name__}: a tensor appears in more than one place in the "
@@ -112,6 +119,13 @@ class Optimizer(abc.ABC):
         self.param_groups.append(full)
 
     def _check(self, group: dict[str, Any]) -> None:
+        for key in ("lr", "weight_decay", "momentum", "dampening", "eps"):
+            if key in group:
+                v = group[key]
+                if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v):
+                    raise TypeError(
+                        f"{type(self).__name__}: {key} must be a finite real number, got {v!r}"
+                    )
         if group["lr"] < 0:
             raise ValueError(f"{type(self).__name__}: lr must be >= 0, got {group['lr']}")
         if group.get("weight_decay", 0) < 0:
@@ -314,7 +328,12 @@ class Adam(Optimizer):
 
     def _check(self, group: dict[str, Any]) -> None:
         super()._check(group)
-        b1, b2 = group["betas"]
+        betas = group["betas"]
+        if len(betas) != 2:
+            raise ValueError(
+                f"{type(self).__name__}: betas must be a pair (beta1, beta2), got {betas!r}"
+            )
+        b1, b2 = betas
         if not (0 <= b1 < 1 and 0 <= b2 < 1):
             raise ValueError(f"{type(self).__name__}: betas must be in [0, 1), got {(b1, b2)}")
         if group["eps"] < 0:

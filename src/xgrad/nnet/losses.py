@@ -117,7 +117,7 @@ def negative_log_likelihood(
 def _picked(x: Any, labels: Any) -> tuple[Tensor, Any]:
     """``x[i, labels[i]]`` for each row, through a one-hot mask (so a label that matches no
     class, unchecked on a device, picks nothing, in the value and the gradient alike)."""
-    bk = x._backend
+    bk = x._backend if isinstance(x, Tensor) else _backends.backend_of(x)
     onehot = _onehot(bk.xp, labels, x.shape[1], bk.device_of(labels))
     return FUNCTIONS["sum"](FUNCTIONS["where"](onehot, x, 0.0), axis=1), onehot
 
