@@ -1,0 +1,198 @@
+"""The Dask (lazy, chunked CPU arrays) backend binding.
+
+Imported only when the Dask backend is asked for: ``import xgrad`` never imports Dask. The
+namespace is ``array_api_compat.dask.array``; every array is a lazy graph of NumPy chunks on
+the one device ``"cpu"``. Forward and backward passes only build graphs: nothing is computed
+until the user asks (``xgrad.compute``, ``Tensor.compute``, ``Tensor.numpy``, ``float(t)``,
+printing a value).
+
+Dask arrays have no ``device`` attribute, which the array API standard gives every array and
+derivative rules use (``xp.zeros(shape, device=g.device)``): loading this backend adds it to
+``dask.array.Array`` as a read-only property (``array_api_compat.device(x)``, ``"cpu"``), unless
+the installed dask has one.
+
+Dask arrays are immutable (``x[k] = v`` rebinds the Python object to a new graph, it never
+writes into memory another array shares), so the memory guard has nothing to lock here:
+``has_readonly`` is False and :meth:`lock` locks nothing.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ..errors import BackendUnavailableError
+from ._base import Backend
+from ._dtypes import check_dtype_supported
+
+_INSTALL_HINT = (
+    'Install it with `pip install "xgrad[dask]"` (dask[array] and distributed), or choose '
+    "another backend (xgrad.use_backend('numpy'), XGRAD_BACKEND=numpy)."
+)
+
+
+def _import_dask() -> tuple[Any, Any, Any]:
+    try:
+        import array_api_compat.dask.array as xp_dask
+        import dask
+        import dask.array as da
+    except ImportError as exc:
+        raise BackendUnavailableError(
+            f"the 'dask' backend needs Dask, which is not installed ({exc}). {_INSTALL_HINT}"
+        ) from None
+    return dask, da, xp_dask
+
+
+def _has_unknown_chunks(arr: Any) -> bool:
+    return any(math.isnan(s) for s in arr.shape)
+
+
+class DaskBackend(Backend):
+    name = "dask"
+    multi_device = False
+    has_readonly = False  # dask arrays are immutable: the memory guard locks nothing
+    lazy = True
+
+    def __init__(self) -> None:
+        import numpy as np
+
+        dask, da, xp_dask = _import_dask()
+        self._np = np
+        self._dask = dask
+        self._da = da
+        self.xp = xp_dask
+        self.array_types = (da.Array,)
+        self.array_type = da.Array
+        if not hasattr(da.Array, "device"):
+            # the standard's ``x.device``, which derivative rules use to create arrays where
+            # their inputs are (``xp.zeros(shape, device=g.device)``); dask arrays lack it,
+            # and array_api_compat.device(x) is what it would be
+            from array_api_compat import device
+
+            da.Array.device = property(device, doc="The array API's device: 'cpu'.")
+
+    # -- devices -------------------------------------------------------------------------------
+    def default_device(self) -> str:
+        return "cpu"
+
+    def parse_device(self, spec: Any) -> str:
+        if spec is None or spec == "cpu" or (type(spec).__name__ == "_dask_device"):
+            return "cpu"
+        raise ValueError(
+            f"the dask backend has one device, 'cpu' (chunks of NumPy arrays); got "
+            f"device={spec!r}."
+        )
+
+    def claims_device(self, spec: Any) -> bool:
+        return False  # device="cpu" alone means NumPy
+
+    def device_of(self, arr: Any) -> str:
+        return "cpu"
+
+    def to_device(self, arr: Any, device: Any) -> Any:
+        self.parse_device(device)
+        return arr
+
+    # -- data ----------------------------------------------------------------------------------
+    def asarray(self, obj: Any, dtype: Any = None, device: Any = None, copy: bool | None = None):
+        self.parse_device(device)
+        da = self._da
+        if isinstance(obj, da.Array):
+            arr = obj if dtype is None or obj.dtype == dtype else obj.astype(dtype)
+        else:  # host data: one lazy array of NumPy chunks (dask's automatic chunk size)
+            host = self._np.array(obj, dtype=dtype, copy=True if copy else None)
+            arr = da.from_array(host, chunks="auto")
+        check_dtype_supported(arr.dtype)
+        return arr  # immutable: a copy is never needed
+
+    def create(self, name: str, *args: Any, device: Any = None, **kwargs: Any) -> Any:
+        self.parse_device(device)
+        return getattr(self.xp, name)(*args, **kwargs)
+
+    def fix_result(self, out: Any) -> Any:
+        return self._da.asarray(out)
+
+    def to_host(self, arr: Any) -> Any:
+        """Compute ``arr`` (an explicit request for its values) into a NumPy array."""
+        return self._np.array(arr.compute() if isinstance(arr, self._da.Array) else arr)
+
+    def repr_array(self, arr: Any) -> str:
+        # printing a tensor must not compute it: show the lazy array, as dask does
+        return f"array({arr!r})"
+
+    def dtype(self, spec: Any) -> Any:
+        return self._np.dtype(spec)
+
+    def version(self) -> str:
+        return self._dask.__version__
+
+    # -- what only a lazy library needs ----------------------------------------------------------
+    def compute_many(self, arrays: list[Any]) -> list[Any]:
+        """The NumPy values of ``arrays`` from one ``dask.compute`` pass (shared work once)."""
+        np = self._np
+        return [np.asarray(v) for v in self._dask.compute(*arrays)]
+
+    def persist_many(self, arrays: list[Any]) -> list[Any]:
+        """``arrays`` with their graphs computed and held in memory (``dask.persist``)."""
+        return list(self._dask.persist(*arrays))
+
+    # -- autodiff needs beyond the standard ------------------------------------------------------
+    def getitem(self, arr: Any, key: Any) -> Any:
+        items = key if isinstance(key, tuple) else (key,)
+        for k in items:
+            if getattr(k, "dtype", None) is not None and k.dtype == bool:
+                raise NotImplementedError(
+                    "boolean-mask indexing (x[mask]) is not supported on the dask backend: "
+                    "the result's length depends on the mask's values, which dask does not "
+                    "know before computing (unknown chunk sizes). Use xgrad.where(mask, x, 0) "
+                    "instead, or compute first (xgrad.compute)."
+                )
+        out = arr[key]
+        if _has_unknown_chunks(out):  # pragma: no cover (integer keys have known sizes)
+            raise NotImplementedError(
+                f"indexing with {key!r} gives unknown chunk sizes on the dask backend"
+            )
+        return out
+
+    def scatter_add(self, target: Any, index: Any, values: Any) -> Any:
+        """``target`` with ``values`` added at ``target[index]`` (duplicates accumulating), as
+        a lazy task: one ``np.add.at`` on the whole array (a single chunk, rechunked back)."""
+        da, np = self._da, self._np
+        arrays = [target, values, *(k for k in _items(index) if isinstance(k, da.Array))]
+        for a in arrays:
+            if isinstance(a, da.Array) and _has_unknown_chunks(a):
+                raise NotImplementedError(
+                    "scatter_add (the gradient of x[key] with integer-array keys) is not "
+                    "supported on the dask backend for arrays of unknown chunk sizes "
+                    f"(shape {a.shape}): call .compute_chunk_sizes() on them, or compute first."
+                )
+        from dask import delayed
+
+        def add_at(t: Any, v: Any, key: Any) -> Any:
+            out = np.array(t, copy=True)
+            np.add.at(out, key, v)
+            return out
+
+        key = tuple(_items(index)) if isinstance(index, tuple) else index
+        lazy = delayed(add_at, pure=True)(target, values, key)
+        out = da.from_delayed(lazy, shape=target.shape, dtype=target.dtype)
+        return out.rechunk(target.chunks)
+
+    def scatter_set(self, target: Any, index: Any, values: Any) -> Any:
+        out = target.copy()
+        try:
+            out[index] = values
+        except (NotImplementedError, IndexError, ValueError) as exc:
+            raise NotImplementedError(
+                f"assignment x[{index!r}] = v (and the gradient that needs it) is not "
+                f"supported on the dask backend for this key: {exc}"
+            ) from None
+        return out
+
+    def slice_add(self, target: Any, key: tuple, values: Any) -> Any:
+        target[key] = target[key] + values  # dask's __setitem__ rebinds target lazily
+        return target
+
+
+def _items(index: Any) -> Any:
+    return index if isinstance(index, tuple) else (index,)
