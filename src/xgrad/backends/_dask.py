@@ -79,8 +79,7 @@ class DaskBackend(Backend):
         if spec is None or spec == "cpu" or (type(spec).__name__ == "_dask_device"):
             return "cpu"
         raise ValueError(
-            f"the dask backend has one device, 'cpu' (chunks of NumPy arrays); got "
-            f"device={spec!r}."
+            f"the dask backend has one device, 'cpu' (chunks of NumPy arrays); got device={spec!r}."
         )
 
     def claims_device(self, spec: Any) -> bool:
