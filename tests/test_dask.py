@@ -291,13 +291,19 @@ def test_import_xgrad_does_not_import_dask():
     assert out.stdout.strip() == "False"
 
 
-def test_the_memory_guard_does_nothing_on_immutable_arrays():
-    x = mg.tensor(chunked(np.arange(3.0)))
+def test_the_memory_guard_does_nothing_and_assignments_cannot_corrupt_a_graph():
+    a = chunked(np.arange(3.0))
+    x = mg.tensor(a)
+    a[0] = 10.0  # dask rebinds the object a: the tensor made from it keeps its values
     y = x * x
     assert mg.backends.load("dask").lock([x.data]) is None
-    assert x.data is x._data
+    d = x.data
+    assert isinstance(d, da.Array) and d is not x.data
+    d[1] = 100.0  # rebinding t.data's object changes neither x nor what y's graph saved
     y.backward()
     np.testing.assert_allclose(host(x.grad), [0.0, 2.0, 4.0])
+    np.testing.assert_allclose(x.numpy(), [0.0, 1.0, 2.0])
+    np.testing.assert_allclose(host(d), [0.0, 100.0, 2.0])
 
 
 # -- the clear errors ---------------------------------------------------------------------------

@@ -11,9 +11,11 @@ derivative rules use (``xp.zeros(shape, device=g.device)``): loading this backen
 ``dask.array.Array`` as a read-only property (``array_api_compat.device(x)``, ``"cpu"``), unless
 the installed dask has one.
 
-Dask arrays are immutable (``x[k] = v`` rebinds the Python object to a new graph, it never
-writes into memory another array shares), so the memory guard has nothing to lock here:
-``has_readonly`` is False and :meth:`lock` locks nothing.
+Dask arrays are immutable: ``x[k] = v`` never writes into memory another array shares, it
+rebinds the Python object ``x`` to a new graph. So the memory guard has nothing to lock here
+(``has_readonly`` is False and :meth:`lock` locks nothing); instead, ``Tensor.data`` and a new
+tensor's data are fresh ``Array`` objects over the same graph (no copy of any chunk), so that
+rebinding one never changes a tensor, or the values a live graph saved for its gradients.
 """
 
 from __future__ import annotations
@@ -98,6 +100,8 @@ class DaskBackend(Backend):
         da = self._da
         if isinstance(obj, da.Array):
             arr = obj if dtype is None or obj.dtype == dtype else obj.astype(dtype)
+            if copy and arr is obj:
+                arr = _alias(arr)  # the caller's x[k] = v must not rebind the tensor's data
         else:  # host data: one lazy array of NumPy chunks (dask's automatic chunk size)
             host = self._np.array(obj, dtype=dtype, copy=True if copy else None)
             arr = da.from_array(host, chunks="auto")
@@ -107,6 +111,11 @@ class DaskBackend(Backend):
     def create(self, name: str, *args: Any, device: Any = None, **kwargs: Any) -> Any:
         self.parse_device(device)
         return getattr(self.xp, name)(*args, **kwargs)
+
+    def user_array(self, arr: Any) -> Any:
+        # Tensor.data: a new Array object over the same graph, so t.data[k] = v rebinds that
+        # object only, never the tensor nor what a graph saved (the memory guard's job on NumPy)
+        return _alias(arr)
 
     def fix_result(self, out: Any) -> Any:
         return self._da.asarray(out)
@@ -181,7 +190,7 @@ class DaskBackend(Backend):
         out = target.copy()
         try:
             out[index] = values
-        except (NotImplementedError, IndexError, ValueError) as exc:
+        except NotImplementedError as exc:
             raise NotImplementedError(
                 f"assignment x[{index!r}] = v (and the gradient that needs it) is not "
                 f"supported on the dask backend for this key: {exc}"
@@ -191,6 +200,11 @@ class DaskBackend(Backend):
     def slice_add(self, target: Any, key: tuple, values: Any) -> Any:
         target[key] = target[key] + values  # dask's __setitem__ rebinds target lazily
         return target
+
+
+def _alias(arr: Any) -> Any:
+    """A new ``dask.array.Array`` over ``arr``'s graph (nothing copied, nothing computed)."""
+    return type(arr)(arr.dask, arr.name, arr.chunks, meta=arr._meta)
 
 
 def _items(index: Any) -> Any:
