@@ -306,6 +306,37 @@ def test_the_memory_guard_does_nothing_and_assignments_cannot_corrupt_a_graph():
     np.testing.assert_allclose(host(d), [0.0, 100.0, 2.0])
 
 
+def test_setitem_moves_and_the_remaining_hooks():
+    x0 = np.arange(4.0)
+    with lazy():
+        x = mg.tensor(chunked(x0))
+        v = mg.tensor(chunked(np.array([5.0, 6.0])))
+        y = x * 1
+        y[1:3] = v * 2
+        y[np.array([0])] = v[:1]
+        (y**2).sum().backward()
+    n = mg.tensor(x0)
+    nv = mg.tensor([5.0, 6.0])
+    ny = n * 1
+    ny[1:3] = nv * 2
+    ny[np.array([0])] = nv[:1]
+    (ny**2).sum().backward()
+    gx, gv = mg.compute(x.grad, v.grad)
+    np.testing.assert_allclose(gx, n.grad)
+    np.testing.assert_allclose(gv, nv.grad)
+    with lazy():
+        assert x.to_device("cpu", backend="dask").backend.name == "dask"
+    on_numpy = x.to_device("cpu", backend="numpy")  # an explicit move computes
+    assert on_numpy.backend.name == "numpy" and on_numpy.numpy().tolist() == x0.tolist()
+    bk = mg.backends.load("dask")
+    assert bk.version() == dask.__version__
+    assert isinstance(bk.fix_result(np.float64(1.0)), da.Array)
+    assert bk.to_host(np.float64(2.0)) == 2.0
+    target = da.zeros((2, 3), chunks=1)
+    out = bk.slice_add(target, (slice(None), slice(1, 3)), da.ones((2, 2)))
+    assert host(out).tolist() == [[0.0, 1.0, 1.0], [0.0, 1.0, 1.0]]
+
+
 # -- the clear errors ---------------------------------------------------------------------------
 def test_a_missing_dask_names_the_extra(monkeypatch):
     from xgrad import backends
@@ -323,6 +354,30 @@ def test_boolean_mask_indexing_raises_a_clear_error():
     x = mg.tensor(chunked(np.arange(4.0)))
     with pytest.raises(NotImplementedError, match="boolean-mask indexing.*dask"):
         x[x > 1.0]
+
+
+def test_indexing_by_a_dask_integer_array_has_the_right_shape():
+    # dask itself reports shape (4,) for this (its value is [0])
+    bk = mg.backends.load("dask")
+    with lazy():
+        out = bk.getitem(da.arange(4), (da.from_array(np.array([0])),))
+        two = bk.getitem(
+            da.ones((3, 4), chunks=2), (slice(None), da.from_array(np.array([[1], [3]])))
+        )
+    assert out.shape == (1,) and host(out).tolist() == [0]
+    assert two.shape == (3, 2, 1) == host(two).shape
+
+
+def test_integer_array_assignments_dask_lacks_run_as_one_lazy_task():
+    bk = mg.backends.load("dask")
+    key = (np.array([[0, 1]]), da.from_array(np.array([[0, 2]])))
+    with lazy():
+        out = bk.scatter_set(da.zeros((3, 3), chunks=2), key, 1.0)
+    assert out.chunks == ((2, 1), (2, 1))
+    assert host(out).tolist() == [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, 0.0, 0.0]]
+    with pytest.raises(NotImplementedError, match=r"setitem \(x\[key\] = v\).*unknown chunk"):
+        a = da.arange(4.0, chunks=2)
+        bk.scatter_set(a[a > 1.0], (np.array([0]),), 1.0)
 
 
 def test_scatter_add_with_unknown_chunk_sizes_raises_a_clear_error():

@@ -155,47 +155,80 @@ class DaskBackend(Backend):
                     "know before computing (unknown chunk sizes). Use xgrad.where(mask, x, 0) "
                     "instead, or compute first (xgrad.compute)."
                 )
-        out = arr[key]
-        if _has_unknown_chunks(out):  # pragma: no cover (integer keys have known sizes)
-            raise NotImplementedError(
-                f"indexing with {key!r} gives unknown chunk sizes on the dask backend"
+        da, np = self._da, self._np
+        if all(arr.shape) and any(isinstance(k, da.Array) and _is_int_array(k) for k in items):
+            # dask's own indexing by a dask array of integers can report a wrong shape
+            # (da.arange(4)[da.from_array(np.array([0]))].shape is (4,), its value [0]): take
+            # it as one lazy NumPy task over the whole array, whose shape NumPy's rules give
+            # (a zero-strided dummy indexed by zeros of the keys' shapes)
+            dummy = np.broadcast_to(np.zeros((), dtype=bool), arr.shape)
+            probe = tuple(
+                np.zeros(k.shape, dtype=np.intp) if _is_int_array(k) else k for k in items
             )
-        return out
+            shape = dummy[probe].shape
+            self._check_known("indexing by an integer array", [arr, *items])
+            from dask import delayed
+
+            lazy = delayed(_take, pure=True)(arr, tuple(items))
+            return da.from_delayed(lazy, shape=shape, dtype=arr.dtype)
+        return arr[key]
 
     def scatter_add(self, target: Any, index: Any, values: Any) -> Any:
         """``target`` with ``values`` added at ``target[index]`` (duplicates accumulating), as
         a lazy task: one ``np.add.at`` on the whole array (a single chunk, rechunked back)."""
-        da, np = self._da, self._np
-        arrays = [target, values, *(k for k in _items(index) if isinstance(k, da.Array))]
-        for a in arrays:
-            if isinstance(a, da.Array) and _has_unknown_chunks(a):
-                raise NotImplementedError(
-                    "scatter_add (the gradient of x[key] with integer-array keys) is not "
-                    "supported on the dask backend for arrays of unknown chunk sizes "
-                    f"(shape {a.shape}): call .compute_chunk_sizes() on them, or compute first."
-                )
-        from dask import delayed
+        np = self._np
 
         def add_at(t: Any, v: Any, key: Any) -> Any:
             out = np.array(t, copy=True)
             np.add.at(out, key, v)
             return out
 
-        key = tuple(_items(index)) if isinstance(index, tuple) else index
-        lazy = delayed(add_at, pure=True)(target, values, key)
-        out = da.from_delayed(lazy, shape=target.shape, dtype=target.dtype)
-        return out.rechunk(target.chunks)
+        return self._whole_array_task(
+            "scatter_add (the gradient of x[key])", add_at, target, index, values
+        )
 
     def scatter_set(self, target: Any, index: Any, values: Any) -> Any:
+        if any(_is_int_array(k) for k in _items(index)):
+            # dask's __setitem__ takes only some integer-array keys (not 2-D ones, and not a
+            # dask array of integers): one lazy NumPy assignment on the whole array instead
+            np = self._np
+
+            def put(t: Any, v: Any, key: Any) -> Any:
+                out = np.array(t, copy=True)
+                out[key] = v
+                return out
+
+            return self._whole_array_task("setitem (x[key] = v)", put, target, index, values)
         out = target.copy()
         try:
             out[index] = values
         except NotImplementedError as exc:
             raise NotImplementedError(
-                f"assignment x[{index!r}] = v (and the gradient that needs it) is not "
-                f"supported on the dask backend for this key: {exc}"
+                f"assignment x[{index!r}] = v (setitem, and the gradients that need it) is not "
+                f"supported on the dask backend for this key (dask says: {exc})"
             ) from None
         return out
+
+    def _check_known(self, what: str, arrays: list) -> None:
+        for a in arrays:
+            if isinstance(a, self._da.Array) and _has_unknown_chunks(a):
+                raise NotImplementedError(
+                    f"{what} is not supported on the dask backend for arrays of unknown chunk "
+                    f"sizes (shape {a.shape}): call .compute_chunk_sizes() on them, or compute "
+                    "first."
+                )
+
+    def _whole_array_task(self, what: str, fn: Any, target: Any, index: Any, values: Any) -> Any:
+        """``fn(target, values, index)`` on NumPy arrays as one lazy task over the whole
+        array, whose result is rechunked into ``target``'s chunks."""
+        da = self._da
+        self._check_known(what, [target, values, *_items(index)])
+        from dask import delayed
+
+        key = tuple(_items(index)) if isinstance(index, tuple) else index
+        lazy = delayed(fn, pure=True)(target, values, key)
+        out = da.from_delayed(lazy, shape=target.shape, dtype=target.dtype)
+        return out.rechunk(target.chunks)
 
     def slice_add(self, target: Any, key: tuple, values: Any) -> Any:
         target[key] = target[key] + values  # dask's __setitem__ rebinds target lazily
@@ -205,6 +238,15 @@ class DaskBackend(Backend):
 def _alias(arr: Any) -> Any:
     """A new ``dask.array.Array`` over ``arr``'s graph (nothing copied, nothing computed)."""
     return type(arr)(arr.dask, arr.name, arr.chunks, meta=arr._meta)
+
+
+def _take(a: Any, key: tuple) -> Any:
+    return a[key]
+
+
+def _is_int_array(k: Any) -> bool:
+    dtype = getattr(k, "dtype", None)
+    return dtype is not None and getattr(k, "ndim", 0) > 0 and dtype.kind in "iu"
 
 
 def _items(index: Any) -> Any:
