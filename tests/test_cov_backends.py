@@ -20,7 +20,7 @@ strict = pytest.importorskip("array_api_strict")
 
 # -- registry ----------------------------------------------------------------------------------
 def test_known_backends():
-    assert backends.known_backends() == ("numpy", "cupy", "array_api_strict")
+    assert backends.known_backends() == ("numpy", "cupy", "array_api_strict", "dask")
     assert set(backends.available_backends()) <= set(backends.known_backends())
     assert backends.available_backends()[0] == "numpy"
 

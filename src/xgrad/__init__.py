@@ -56,7 +56,7 @@ from ._interop_names import __all__ as _MYGRAD_NAMES
 from ._io import load, save
 from ._memguard import mem_guard_active, mem_guard_off, mem_guard_on
 from ._tensor import Tensor
-from ._transfer import to_device, to_numpy
+from ._transfer import compute, to_device, to_numpy
 from .backends import (
     Backend,
     available_backends,
@@ -90,6 +90,7 @@ __all__ = [
     "mem_guard_active",
     "to_device",
     "to_numpy",
+    "compute",
     "save",
     "load",
     "custom_vjp",

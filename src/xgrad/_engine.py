@@ -515,6 +515,7 @@ def _run_array_mode(root: Node, retain: bool) -> None:
                                 p._grad = gi
                             elif id(p) in owned:
                                 acc += gi
+                                p._grad = acc  # immutable arrays (dask): += made a new one
                             else:
                                 acc = acc + gi
                                 if acc.__class__ is not pbk.array_type:

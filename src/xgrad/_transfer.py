@@ -14,7 +14,7 @@ from ._engine import STATE, Node
 from ._op import Op
 from ._tensor import Tensor, make_tensor
 
-__all__ = ["to_device", "to_numpy", "transfer"]
+__all__ = ["compute", "to_device", "to_numpy", "transfer"]
 
 
 def transfer(data: Any, src: Any, dst: Any, device: Any) -> Any:
@@ -156,3 +156,134 @@ def to_numpy(x: Any) -> Any:
     if bk is None:
         return _backends.load("numpy").asarray(x, copy=True)
     return bk.to_host(x)
+
+
+def compute(*objs: Any) -> tuple:
+    """Compute lazy tensors and arrays (the Dask backend's) together, in one pass.
+
+    Work that several results share (a forward pass that a loss and its gradients both need)
+    runs once: the results come from one ``dask.compute`` call. Nothing else computes a Dask
+    backend's tensor until it is asked for its values (this, :meth:`Tensor.compute`,
+    ``Tensor.numpy``, ``float(t)``, ``t.item()``).
+
+    Parameters
+    ----------
+    *objs : Tensor or array or object
+        Tensors and arrays (``x.grad``) of any backend, or anything else.
+
+    Returns
+    -------
+    tuple
+        One result per argument, in order, always a tuple (as ``dask.compute`` returns):
+        a tensor of a lazy backend becomes a NumPy-backend :class:`Tensor` with its values
+        (a new leaf, cut from the graph, with the same ``constant`` flag); a lazy array
+        becomes a NumPy array; anything else (tensors and arrays of eager backends such as
+        NumPy, CuPy or array_api_strict, numbers) is returned as it is.
+
+    See Also
+    --------
+    Tensor.compute, Tensor.persist
+
+    Examples
+    --------
+    On an eager backend there is nothing to compute:
+
+    >>> import xgrad as xg
+    >>> x = xg.tensor([1.0, 2.0])
+    >>> xg.compute(x)[0] is x
+    True
+
+    With the Dask backend (``pip install "xgrad[dask]"``), a loss and its gradient are
+    computed together:
+
+    >>> import dask.array as da
+    >>> x = xg.tensor(da.arange(4.0, chunks=2))
+    >>> loss = (x ** 2).sum()
+    >>> loss.backward()
+    >>> value, grad = xg.compute(loss, x.grad)
+    >>> value
+    Tensor(14.)
+    >>> grad
+    array([0., 2., 4., 6.])
+    """
+    lazy: dict[int, tuple[Any, list[int]]] = {}  # id(backend) -> (backend, positions)
+    arrays: list[Any] = []
+    for i, obj in enumerate(objs):
+        if isinstance(obj, Tensor):
+            bk = obj._backend
+            arr = obj._data
+        else:
+            bk = _backends.backend_of(obj)
+            arr = obj
+        if bk is None or not bk.lazy:
+            arrays.append(None)
+            continue
+        lazy.setdefault(id(bk), (bk, []))[1].append(i)
+        arrays.append(arr)
+    out = list(objs)
+    if not lazy:
+        return tuple(out)
+    host = _backends.load("numpy")
+    for bk, positions in lazy.values():
+        values = bk.compute_many([arrays[i] for i in positions])
+        for i, value in zip(positions, values, strict=True):
+            obj = objs[i]
+            if isinstance(obj, Tensor):
+                out[i] = make_tensor(host.asarray(value), host, None, obj._constant)
+            else:
+                out[i] = value
+    return tuple(out)
+
+
+def _compute_method(self: Tensor) -> Tensor:
+    """This tensor's values as a NumPy-backend tensor (``xgrad.compute(self)[0]``).
+
+    On a lazy backend (Dask) it computes the graph and returns a new NumPy-backend leaf with
+    the same ``constant`` flag, cut from the autodiff graph (call ``backward`` first); on
+    every other backend it returns ``self``, which already holds its values.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> x = xg.tensor([1.0, 2.0])
+    >>> x.compute() is x
+    True
+    >>> import dask.array as da
+    >>> y = (xg.tensor(da.ones(3, chunks=2)) * 2).compute()
+    >>> y, y.backend.name
+    (Tensor([2., 2., 2.]), 'numpy')
+    """
+    if not self._backend.lazy:
+        return self
+    return compute(self)[0]
+
+
+def _persist_method(self: Tensor) -> Tensor:
+    """This tensor with its lazy graph computed and kept in memory (``dask.persist``).
+
+    On a lazy backend (Dask) it returns a new tensor of the same backend whose data is
+    materialised (its chunks computed, so later work starts from them): a new leaf with the
+    same ``constant`` flag, cut from the autodiff graph (call ``backward`` first, or
+    differentiate with respect to the persisted tensor). On every other backend it returns
+    ``self``.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> import dask.array as da
+    >>> x = xg.tensor(da.arange(4.0, chunks=2))
+    >>> h = (x * 3).persist()          # computed now, still a dask-backed tensor
+    >>> h.backend.name, h.constant
+    ('dask', False)
+    >>> (h ** 2).sum().compute()
+    Tensor(126.)
+    """
+    bk = self._backend
+    if not bk.lazy:
+        return self
+    (data,) = bk.persist_many([self._data])
+    return make_tensor(data, bk, None, self._constant)
+
+
+Tensor.compute = _compute_method
+Tensor.persist = _persist_method

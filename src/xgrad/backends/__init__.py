@@ -54,6 +54,7 @@ _MODULES = {
     "numpy": ("._numpy", "NumpyBackend"),
     "cupy": ("._cupy", "CupyBackend"),
     "array_api_strict": ("._strict", "StrictBackend"),
+    "dask": ("._dask", "DaskBackend"),
 }
 _ALIASES = {"np": "numpy", "cp": "cupy", "strict": "array_api_strict"}
 _loaded: dict[str, Backend] = {}
@@ -80,7 +81,7 @@ def known_backends() -> tuple[str, ...]:
     --------
     >>> import xgrad as xg
     >>> xg.backends.known_backends()
-    ('numpy', 'cupy', 'array_api_strict')
+    ('numpy', 'cupy', 'array_api_strict', 'dask')
     """
     return tuple(_MODULES)
 
@@ -127,7 +128,7 @@ def load(name: str | Backend) -> Backend:
     >>> xg.backends.load("torch")
     Traceback (most recent call last):
     ...
-    ValueError: unknown backend 'torch'; known backends: 'numpy', 'cupy', 'array_api_strict'
+    ValueError: unknown backend 'torch'; known backends: 'numpy', 'cupy', 'array_api_strict', 'dask'
     """
     if isinstance(name, Backend):
         return name
@@ -176,7 +177,7 @@ def available_backends() -> list[str]:
     names = []
     for name in _MODULES:
         if name not in _loaded and name != "numpy":
-            pkg = "cupy" if name == "cupy" else name
+            pkg = name
             if importlib.util.find_spec(pkg) is None:
                 continue
         try:
@@ -255,6 +256,8 @@ def backend_of(obj: Any) -> Backend | None:
         bk = load("cupy")  # pragma: no cover (needs CuPy and a GPU)
     elif root == "array_api_strict":
         bk = load("array_api_strict")
+    elif root == "dask" and "dask" in sys.modules:
+        bk = load("dask")
     else:
         return None
     return bk if isinstance(obj, bk.array_types) else None

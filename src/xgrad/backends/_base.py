@@ -70,6 +70,10 @@ class Backend:
         that their inputs share one.
     has_readonly : bool
         Whether arrays can be made read-only (the memory guard uses this).
+    lazy : bool
+        Whether arrays are lazy graphs that compute only when asked (Dask): then
+        :meth:`compute_many` and :meth:`persist_many` do work, and :func:`xgrad.compute`
+        computes this backend's arrays.
     other_namespaces : tuple
         Further namespaces (besides ``xp``) that rules may be called with and that mean this
         backend (the stock ``array_api_compat.numpy`` where ``xp`` is a tuned copy of it).
@@ -98,6 +102,7 @@ class Backend:
     array_type: type = object
     multi_device: bool = False
     has_readonly: bool = False
+    lazy: bool = False
 
     def __repr__(self) -> str:
         return f"<xgrad backend {self.name!r}>"
@@ -177,6 +182,16 @@ class Backend:
         so a seed gives the same numbers on every backend that keeps this default; a binding
         whose library draws on its device returns its own source (CuPy)."""
         return HostRandom(self, seed, device)
+
+    def compute_many(self, arrays: list[Any]) -> list[Any]:
+        """The values of ``arrays`` as NumPy arrays, computed together (a lazy backend shares
+        their common work); eager backends return the arrays as they are."""
+        return list(arrays)
+
+    def persist_many(self, arrays: list[Any]) -> list[Any]:
+        """``arrays`` with their lazy graphs computed and kept in memory, still arrays of this
+        backend; eager backends return them as they are."""
+        return list(arrays)
 
     # -- autodiff needs beyond the standard ------------------------------------------------------
     def scatter_add(self, target: Any, index: Any, values: Any):

@@ -1,0 +1,253 @@
+"""The Dask (lazy, chunked CPU arrays) backend binding.
+
+Imported only when the Dask backend is asked for: ``import xgrad`` never imports Dask. The
+namespace is ``array_api_compat.dask.array``; every array is a lazy graph of NumPy chunks on
+the one device ``"cpu"``. Forward and backward passes only build graphs: nothing is computed
+until the user asks (``xgrad.compute``, ``Tensor.compute``, ``Tensor.numpy``, ``float(t)``,
+printing a value).
+
+Dask arrays have no ``device`` attribute, which the array API standard gives every array and
+derivative rules use (``xp.zeros(shape, device=g.device)``): loading this backend adds it to
+``dask.array.Array`` as a read-only property (``array_api_compat.device(x)``, ``"cpu"``), unless
+the installed dask has one.
+
+Dask arrays are immutable: ``x[k] = v`` never writes into memory another array shares, it
+rebinds the Python object ``x`` to a new graph. So the memory guard has nothing to lock here
+(``has_readonly`` is False and :meth:`lock` locks nothing); instead, ``Tensor.data`` and a new
+tensor's data are fresh ``Array`` objects over the same graph (no copy of any chunk), so that
+rebinding one never changes a tensor, or the values a live graph saved for its gradients.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ..errors import BackendUnavailableError
+from ._base import Backend
+from ._dtypes import check_dtype_supported
+
+_INSTALL_HINT = (
+    'Install it with `pip install "xgrad[dask]"` (dask[array] and distributed), or choose '
+    "another backend (xgrad.use_backend('numpy'), XGRAD_BACKEND=numpy)."
+)
+
+
+def _import_dask() -> tuple[Any, Any, Any]:
+    try:
+        import array_api_compat.dask.array as xp_dask
+        import dask
+        import dask.array as da
+    except ImportError as exc:
+        raise BackendUnavailableError(
+            f"the 'dask' backend needs Dask, which is not installed ({exc}). {_INSTALL_HINT}"
+        ) from None
+    return dask, da, xp_dask
+
+
+def _has_unknown_chunks(arr: Any) -> bool:
+    return any(math.isnan(s) for s in arr.shape)
+
+
+class DaskBackend(Backend):
+    name = "dask"
+    multi_device = False
+    has_readonly = False  # dask arrays are immutable: the memory guard locks nothing
+    lazy = True
+
+    def __init__(self) -> None:
+        import numpy as np
+
+        dask, da, xp_dask = _import_dask()
+        self._np = np
+        self._dask = dask
+        self._da = da
+        self.xp = xp_dask
+        self.array_types = (da.Array,)
+        self.array_type = da.Array
+        if not hasattr(da.Array, "device"):
+            # the standard's ``x.device``, which derivative rules use to create arrays where
+            # their inputs are (``xp.zeros(shape, device=g.device)``); dask arrays lack it,
+            # and array_api_compat.device(x) is what it would be
+            from array_api_compat import device
+
+            da.Array.device = property(device, doc="The array API's device: 'cpu'.")
+
+    # -- devices -------------------------------------------------------------------------------
+    def default_device(self) -> str:
+        return "cpu"
+
+    def parse_device(self, spec: Any) -> str:
+        if spec is None or spec == "cpu" or (type(spec).__name__ == "_dask_device"):
+            return "cpu"
+        raise ValueError(
+            f"the dask backend has one device, 'cpu' (chunks of NumPy arrays); got device={spec!r}."
+        )
+
+    def claims_device(self, spec: Any) -> bool:
+        return False  # device="cpu" alone means NumPy
+
+    def device_of(self, arr: Any) -> str:
+        return "cpu"
+
+    def to_device(self, arr: Any, device: Any) -> Any:
+        self.parse_device(device)
+        return arr
+
+    # -- data ----------------------------------------------------------------------------------
+    def asarray(self, obj: Any, dtype: Any = None, device: Any = None, copy: bool | None = None):
+        self.parse_device(device)
+        da = self._da
+        if isinstance(obj, da.Array):
+            arr = obj if dtype is None or obj.dtype == dtype else obj.astype(dtype)
+            if copy and arr is obj:
+                arr = _alias(arr)  # the caller's x[k] = v must not rebind the tensor's data
+        else:  # host data: one lazy array of NumPy chunks (dask's automatic chunk size)
+            host = self._np.array(obj, dtype=dtype, copy=True if copy else None)
+            arr = da.from_array(host, chunks="auto")
+        check_dtype_supported(arr.dtype)
+        return arr  # immutable: a copy is never needed
+
+    def create(self, name: str, *args: Any, device: Any = None, **kwargs: Any) -> Any:
+        self.parse_device(device)
+        return getattr(self.xp, name)(*args, **kwargs)
+
+    def user_array(self, arr: Any) -> Any:
+        # Tensor.data: a new Array object over the same graph, so t.data[k] = v rebinds that
+        # object only, never the tensor nor what a graph saved (the memory guard's job on NumPy)
+        return _alias(arr)
+
+    def fix_result(self, out: Any) -> Any:
+        return self._da.asarray(out)
+
+    def to_host(self, arr: Any) -> Any:
+        """Compute ``arr`` (an explicit request for its values) into a NumPy array."""
+        return self._np.array(arr.compute() if isinstance(arr, self._da.Array) else arr)
+
+    def repr_array(self, arr: Any) -> str:
+        # printing a tensor must not compute it: show the lazy array, as dask does
+        return f"array({arr!r})"
+
+    def dtype(self, spec: Any) -> Any:
+        return self._np.dtype(spec)
+
+    def version(self) -> str:
+        return self._dask.__version__
+
+    # -- what only a lazy library needs ----------------------------------------------------------
+    def compute_many(self, arrays: list[Any]) -> list[Any]:
+        """The NumPy values of ``arrays`` from one ``dask.compute`` pass (shared work once)."""
+        np = self._np
+        return [np.asarray(v) for v in self._dask.compute(*arrays)]
+
+    def persist_many(self, arrays: list[Any]) -> list[Any]:
+        """``arrays`` with their graphs computed and held in memory (``dask.persist``)."""
+        return list(self._dask.persist(*arrays))
+
+    # -- autodiff needs beyond the standard ------------------------------------------------------
+    def getitem(self, arr: Any, key: Any) -> Any:
+        items = key if isinstance(key, tuple) else (key,)
+        for k in items:
+            if getattr(k, "dtype", None) is not None and k.dtype == bool:
+                raise NotImplementedError(
+                    "boolean-mask indexing (x[mask]) is not supported on the dask backend: "
+                    "the result's length depends on the mask's values, which dask does not "
+                    "know before computing (unknown chunk sizes). Use xgrad.where(mask, x, 0) "
+                    "instead, or compute first (xgrad.compute)."
+                )
+        da, np = self._da, self._np
+        if all(arr.shape) and any(isinstance(k, da.Array) and _is_int_array(k) for k in items):
+            # dask's own indexing by a dask array of integers can report a wrong shape
+            # (da.arange(4)[da.from_array(np.array([0]))].shape is (4,), its value [0]): take
+            # it as one lazy NumPy task over the whole array, whose shape NumPy's rules give
+            # (a zero-strided dummy indexed by zeros of the keys' shapes)
+            dummy = np.broadcast_to(np.zeros((), dtype=bool), arr.shape)
+            probe = tuple(
+                np.zeros(k.shape, dtype=np.intp) if _is_int_array(k) else k for k in items
+            )
+            shape = dummy[probe].shape
+            self._check_known("indexing by an integer array", [arr, *items])
+            from dask import delayed
+
+            lazy = delayed(_take, pure=True)(arr, tuple(items))
+            return da.from_delayed(lazy, shape=shape, dtype=arr.dtype)
+        return arr[key]
+
+    def scatter_add(self, target: Any, index: Any, values: Any) -> Any:
+        """``target`` with ``values`` added at ``target[index]`` (duplicates accumulating), as
+        a lazy task: one ``np.add.at`` on the whole array (a single chunk, rechunked back)."""
+        np = self._np
+
+        def add_at(t: Any, v: Any, key: Any) -> Any:
+            out = np.array(t, copy=True)
+            np.add.at(out, key, v)
+            return out
+
+        return self._whole_array_task(
+            "scatter_add (the gradient of x[key])", add_at, target, index, values
+        )
+
+    def scatter_set(self, target: Any, index: Any, values: Any) -> Any:
+        if any(_is_int_array(k) for k in _items(index)):
+            # dask's __setitem__ takes only some integer-array keys (not 2-D ones, and not a
+            # dask array of integers): one lazy NumPy assignment on the whole array instead
+            np = self._np
+
+            def put(t: Any, v: Any, key: Any) -> Any:
+                out = np.array(t, copy=True)
+                out[key] = v
+                return out
+
+            return self._whole_array_task("setitem (x[key] = v)", put, target, index, values)
+        out = target.copy()
+        try:
+            out[index] = values
+        except NotImplementedError as exc:
+            raise NotImplementedError(
+                f"assignment x[{index!r}] = v (setitem, and the gradients that need it) is not "
+                f"supported on the dask backend for this key (dask says: {exc})"
+            ) from None
+        return out
+
+    def _check_known(self, what: str, arrays: list) -> None:
+        for a in arrays:
+            if isinstance(a, self._da.Array) and _has_unknown_chunks(a):
+                raise NotImplementedError(
+                    f"{what} is not supported on the dask backend for arrays of unknown chunk "
+                    f"sizes (shape {a.shape}): call .compute_chunk_sizes() on them, or compute "
+                    "first."
+                )
+
+    def _whole_array_task(self, what: str, fn: Any, target: Any, index: Any, values: Any) -> Any:
+        """``fn(target, values, index)`` on NumPy arrays as one lazy task over the whole
+        array, whose result is rechunked into ``target``'s chunks."""
+        da = self._da
+        self._check_known(what, [target, values, *_items(index)])
+        from dask import delayed
+
+        key = tuple(_items(index)) if isinstance(index, tuple) else index
+        lazy = delayed(fn, pure=True)(target, values, key)
+        out = da.from_delayed(lazy, shape=target.shape, dtype=target.dtype)
+        return out.rechunk(target.chunks)
+
+    def slice_add(self, target: Any, key: tuple, values: Any) -> Any:
+        target[key] = target[key] + values  # dask's __setitem__ rebinds target lazily
+        return target
+
+
+def _alias(arr: Any) -> Any:
+    """A new ``dask.array.Array`` over ``arr``'s graph (nothing copied, nothing computed)."""
+    return type(arr)(arr.dask, arr.name, arr.chunks, meta=arr._meta)
+
+
+def _take(a: Any, key: tuple) -> Any:
+    return a[key]
+
+
+def _is_int_array(k: Any) -> bool:
+    dtype = getattr(k, "dtype", None)
+    return dtype is not None and getattr(k, "ndim", 0) > 0 and dtype.kind in "iu"
+
+
+def _items(index: Any) -> Any:
+    return index if isinstance(index, tuple) else (index,)
