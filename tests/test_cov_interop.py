@@ -55,9 +55,13 @@ def test_an_unsupported_ufunc_names_the_workaround():
     )
 
 
-def test_reduce_refuses_a_dtype():
-    with pytest.raises(TypeError, match=r"numpy.add.reduce: the keyword dtype= is not supported"):
-        np.add.reduce(xg.tensor([1.0, 2.0]), dtype=float)
+def test_reduce_takes_numpys_keywords_through_the_ufunc_object():
+    # np.add.reduce(t, ...) is xgrad.add.reduce: dtype= casts first, initial= starts the sum
+    r = np.add.reduce(xg.tensor(np.array([1, 2], dtype=np.int32)), dtype=np.float64)
+    assert r.dtype == np.float64 and r.item() == 3.0
+    assert np.add.reduce(xg.tensor([1.0, 2.0]), initial=10.0).item() == 13.0
+    with pytest.raises(ValueError, match="not reorderable"):
+        np.subtract.reduce(xg.tensor([[1.0, 2.0]]), axis=None)
     x = xg.tensor([1.0, 2.0])
     s = np.add.reduce(x, where=True)
     s.backward()

@@ -45,8 +45,6 @@ for _name, _fn in FUNCTIONS.items():
     if isinstance(_uf, np.ufunc):
         _UFUNCS[_uf] = _fn
 
-_REDUCE = {np.add: "sum", np.multiply: "prod", np.maximum: "max", np.minimum: "min"}
-_ACCUMULATE = {np.add: "cumsum", np.multiply: "cumprod"}
 _UFUNC_KWARGS = {"out", "where", "dtype"}
 
 
@@ -65,14 +63,8 @@ def _tensor_array_function(self: Tensor, func: Any, types: Any, args: tuple, kwa
 def array_ufunc(ufunc: Any, method: str, inputs: tuple, kwargs: dict) -> Any:
     """``Tensor.__array_ufunc__``: ``np.exp(t)`` and friends."""
     name = f"numpy.{ufunc.__name__}"
-    if method == "reduce" and ufunc in _REDUCE:
-        return _call_reduction(_REDUCE[ufunc], inputs, kwargs, f"{name}.reduce")
-    if method == "accumulate" and ufunc in _ACCUMULATE:
-        axis = kwargs.pop("axis", 0)
-        _reject(kwargs, f"{name}.accumulate", allowed=())
-        return FUNCTIONS[_ACCUMULATE[ufunc]](*inputs, axis=axis)
     fn = _UFUNCS.get(ufunc)
-    if method != "__call__":
+    if method != "__call__":  # reduce, accumulate, outer, reduceat, at: the ufunc object's
         if isinstance(fn, _ufunc) and hasattr(fn, method):
             return ufunc_method(fn, method, inputs, kwargs)
         raise _unsupported(f"{name}.{method}")
@@ -103,17 +95,6 @@ def _reject(kwargs: dict, name: str, allowed: Any) -> None:
             del kwargs[key]  # NumPy's default, passed explicitly
             continue
         raise TypeError(f"{name}: the keyword {key}={value!r} is not supported for xgrad tensors")
-
-
-def _call_reduction(fname: str, inputs: tuple, kwargs: dict, name: str) -> Any:
-    axis = kwargs.pop("axis", 0)
-    keepdims = kwargs.pop("keepdims", False)
-    for key in ("dtype", "out", "initial", "where"):
-        value = kwargs.pop(key, None)
-        if value is not None and value is not _NO_VALUE and not (key == "where" and value is True):
-            raise TypeError(f"{name}: the keyword {key}= is not supported for xgrad tensors")
-    _reject(kwargs, name, allowed=())
-    return FUNCTIONS[fname](*inputs, axis=axis, keepdims=keepdims)
 
 
 # -- array functions ---------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from .ops import FUNCTIONS as F
 from .ops import NONDIFF, OPS, apply, apply1, apply2
 from .ops.indexing import is_basic, normalize_key
 from .ops.nondiff import call_nondiff
+from .ops.shape_functions import resolve_shape
 
 _add, _sub, _mul, _div, _pow, _matmul = (
     OPS[n] for n in ("add", "subtract", "multiply", "divide", "power", "matmul")
@@ -299,10 +300,7 @@ def _set_shape(self: Tensor, newshape: Any) -> None:
             "cannot set the shape in place of a tensor that has live views (they index its "
             "old shape); reshape it instead: t = t.reshape(...)"
         )
-    shape = (newshape,) if isinstance(newshape, int) else tuple(newshape)
-    result = apply(
-        OPS["reshape"], (self,), {"shape": F["reshape"](self, shape, constant=True).shape}
-    )
+    result = apply(OPS["reshape"], (self,), {"shape": resolve_shape(self.size, newshape)})
     _views._rebind(self, result)
 
 

@@ -68,10 +68,8 @@ def build_graph(
         raise TypeError(f"build_graph: fin must be an xgrad Tensor, got {type(fin).__name__}")
     if names is not None and not isinstance(names, Mapping):
         raise TypeError(f"build_graph: names must be a dict of name -> tensor, got {names!r}")
-    for flag, value in (("render", render), ("save", save), ("dims", dims)):
-        if not isinstance(value, bool):
-            raise TypeError(f"build_graph: {flag} must be True or False, got {value!r}")
-    for flag, value in (("dtypes", dtypes), ("sum_stats", sum_stats)):
+    flags = {"render": render, "save": save, "dims": dims, "dtypes": dtypes}
+    for flag, value in {**flags, "sum_stats": sum_stats}.items():
         if not isinstance(value, bool):
             raise TypeError(f"build_graph: {flag} must be True or False, got {value!r}")
     try:
@@ -149,15 +147,13 @@ def _label(
         label += f"\nDims: {shape}"
     if dtypes:
         label += f"\nDtype: {dtype}"
-    if sum_stats and shape and tensor is not None:
+    if sum_stats and shape and 0 not in shape and tensor is not None:  # no stats of nothing
         xp = tensor._backend.xp
         data = xp.reshape(tensor._data, (-1,))
         if not xp.isdtype(data.dtype, "real floating"):
             data = xp.astype(data, tensor._backend.dtype("float64"))
-        median = xp.sort(data)[data.shape[0] // 2] if data.shape[0] % 2 else None
-        if median is None and data.shape[0]:
-            s = xp.sort(data)
-            median = (s[data.shape[0] // 2 - 1] + s[data.shape[0] // 2]) / 2
+        s, n = xp.sort(data), data.shape[0]
+        median = s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2
         label += (
             f"\nMin: {float(xp.min(data))}\nMedian: {float(median)}"
             f"\nMean: {float(xp.mean(data))}\nMax: {float(xp.max(data))}"

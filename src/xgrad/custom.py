@@ -53,6 +53,16 @@ def _array(value: Any) -> Any:
     return value._data if isinstance(value, Tensor) else value
 
 
+def _out_array(out: Any, bk: Any) -> Any:
+    """The function's result as an array of ``bk``: a Python number (the function got
+    numbers only) becomes a 0-d array on the current device."""
+    data = _array(out)
+    if isinstance(data, (bool, int, float)):
+        cur, dev = _backends.current()
+        data = bk.asarray(data, device=dev if cur is bk else None)
+    return data
+
+
 def _constants(values: Any, bk: Any) -> Any:
     """Residuals as constant tensors (their graphs, if any, are used only in tensor mode)."""
     if isinstance(values, (tuple, list)):
@@ -131,10 +141,7 @@ def _make_node(op: Op, args: Sequence[Any], out: Any, bk: Any, params: dict) -> 
             parents.append(p)
         else:
             parents.append(None)
-    data = _array(out)
-    if isinstance(data, (bool, int, float)):  # the function got Python numbers only
-        cur, dev = _backends.current()
-        data = bk.asarray(data, device=dev if cur is bk else None)
+    data = _out_array(out, bk)
     if not STATE.enabled or all(p is None for p in parents):
         return make_tensor(data, bk, None, all(p is None for p in parents))
     node = Node(op, tuple(parents), (), params, bk, data)
@@ -331,11 +338,7 @@ class custom_jvp(_CustomFunction):
         out, tan = self.rule(primals, tangents)
         _single_output(out, self.__name__)
         if not isinstance(out, Tensor):
-            data = _array(out)
-            if isinstance(data, (bool, int, float)):
-                cur, dev = _backends.current()
-                data = bk.asarray(data, device=dev if cur is bk else None)
-            out = make_tensor(data, bk, None, True)
+            out = make_tensor(_out_array(out, bk), bk, None, True)
         # the reverse-mode node hangs off the arguments themselves (tangents included), so
         # that a gradient taken inside this forward pass carries its tangent too
         result = self._node(args, out._data, bk)

@@ -150,49 +150,23 @@ _OPERAND_NAME = {
 
 
 def unary_function(op: Op) -> Any:
-    name = _OPERAND_NAME.get(op.name, "x")
-    if name == "x":
+    def fn(
+        x: Any,
+        out: Any = None,
+        *,
+        where: Any = True,
+        dtype: Any = None,
+        constant: bool | None = None,
+    ) -> Tensor:
+        if out is None and where is True and dtype is None and constant is None:
+            return apply1(op, x)
+        return ufunc_call(op, (x,), out, where, dtype, constant)
 
-        def fn(
-            x: Any,
-            out: Any = None,
-            *,
-            where: Any = True,
-            dtype: Any = None,
-            constant: bool | None = None,
-        ) -> Tensor:
-            if out is None and where is True and dtype is None and constant is None:
-                return apply1(op, x)
-            return ufunc_call(op, (x,), out, where, dtype, constant)
-
-    elif name == "x1":
-
-        def fn(
-            x1: Any,
-            out: Any = None,
-            *,
-            where: Any = True,
-            dtype: Any = None,
-            constant: bool | None = None,
-        ) -> Tensor:
-            if out is None and where is True and dtype is None and constant is None:
-                return apply1(op, x1)
-            return ufunc_call(op, (x1,), out, where, dtype, constant)
-
-    else:
-
-        def fn(
-            a: Any,
-            out: Any = None,
-            *,
-            where: Any = True,
-            dtype: Any = None,
-            constant: bool | None = None,
-        ) -> Tensor:
-            if out is None and where is True and dtype is None and constant is None:
-                return apply1(op, a)
-            return ufunc_call(op, (a,), out, where, dtype, constant)
-
+    name = _OPERAND_NAME.get(op.name)
+    if name is not None:  # the same code, its operand named as MyGrad names it
+        code = fn.__code__
+        fn.__code__ = code.replace(co_varnames=(name, *code.co_varnames[1:]))
+        fn.__annotations__[name] = fn.__annotations__.pop("x")
     return _named(fn, op)
 
 

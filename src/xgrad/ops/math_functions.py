@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._creation import zeros_like
-from .._op import OPS
+from .._op import OPS, apply1, apply2
 from .._registry import FUNCTIONS
 from .._tensor import Tensor
 from . import linalg
@@ -71,7 +71,9 @@ def _with_numpy_keywords(op_name: str) -> None:
         constant: bool | None = None,
     ) -> Tensor:
         _numpy_layout_keywords(op_name, casting, order, subok, signature)
-        return fast(x1, x2, out, where=where, dtype=dtype, constant=constant)
+        if out is None and where is True and dtype is None and constant is None:
+            return apply2(op, x1, x2)
+        return ufunc_call(op, (x1, x2), out, where, dtype, constant)
 
     fn.__doc__ = fast.__doc__
     new = make_ufunc(fn, op)
@@ -100,8 +102,8 @@ def _abs_with_nan_to_num() -> None:
                 "derivative of abs at 0 is 0 (docs/semantics.md, kinks); leave nan_to_num=True"
             )
         if out is None and where is True and dtype is None and constant is None:
-            return fast(x)
-        return fast(x, out, where=where, dtype=dtype, constant=constant)
+            return apply1(op, x)  # the generated function's fast path, with no extra call
+        return ufunc_call(op, (x,), out, where, dtype, constant)
 
     fn.__doc__ = fast.__doc__
     new = make_ufunc(fn, op)

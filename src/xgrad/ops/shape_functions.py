@@ -60,18 +60,24 @@ def reshape(a: Any, newshape: Any, *, constant: bool | None = None) -> Tensor:
             [3., 4., 5.]])
     """
     a = as_tensor_input(a)
+    shp = resolve_shape(math.prod(a.shape), newshape)
+    return _view_or_run("reshape", a, {"shape": shp}, constant)
+
+
+def resolve_shape(size: int, newshape: Any) -> tuple[int, ...]:
+    """``newshape`` (an int or ints, one of them possibly -1) for ``size`` elements, with the
+    -1 worked out; NumPy's ``ValueError`` when it does not fit."""
     shp = _shape_arg(newshape)
     if shp.count(-1) > 1:
         raise ValueError("reshape: can only specify one unknown dimension (-1)")
-    size = math.prod(a.shape)
     known = math.prod(n for n in shp if n != -1)
     if -1 in shp:
         if known == 0 or size % known:
             raise ValueError(f"cannot reshape a tensor of size {size} into shape {shp}")
-        shp = tuple(size // known if n == -1 else n for n in shp)
-    elif known != size:
+        return tuple(size // known if n == -1 else n for n in shp)
+    if known != size:
         raise ValueError(f"cannot reshape a tensor of size {size} into shape {shp}")
-    return _view_or_run("reshape", a, {"shape": shp}, constant)
+    return shp
 
 
 def ravel(a: Any, *, constant: bool | None = None) -> Tensor:
