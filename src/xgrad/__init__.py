@@ -31,6 +31,7 @@ from . import (  # noqa: F401
     testing,
     typing,
 )
+from ._compile import compile
 from ._creation import (
     arange,
     asarray,
@@ -95,6 +96,7 @@ __all__ = [
     "load",
     "custom_vjp",
     "custom_jvp",
+    "compile",
     "sliding_window_view",
     # backends
     "Backend",

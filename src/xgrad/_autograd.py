@@ -89,6 +89,11 @@ def gradients(
 ) -> list[Any]:
     """d(sum of seed * output) / d(target) for each target: arrays, or tensors when
     ``create_graph``; ``None`` for a target no output depends on."""
+    # while xgrad.compile traces, the rules run as recorded ops (so the program contains
+    # them) and the results are the tracer's constant stand-ins for the arrays
+    traced = STATE.tracer is not None and not create_graph
+    if traced:
+        create_graph = True
     target_ids = {id(t) for t in targets}
     roots = [node for node, _ in outputs]
     relevant = _relevant(roots, target_ids)
@@ -160,4 +165,12 @@ def gradients(
         STATE.enabled = prev
         for n, g in kept:
             n._grad = g
+    if traced:
+        tracer = STATE.tracer
+        return [
+            None
+            if grads.get(id(t)) is None
+            else tracer.gradient(grads[id(t)], t.backend, standin=False)
+            for t in targets
+        ]
     return [grads.get(id(t)) for t in targets]

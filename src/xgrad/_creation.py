@@ -11,6 +11,7 @@ import math
 from typing import Any
 
 from . import backends as _backends
+from ._engine import STATE
 from ._registry import FUNCTIONS
 from ._tensor import (
     Tensor,
@@ -43,7 +44,10 @@ __all__ = [
 
 
 def _wrap(data: Any, bk: Any, constant: bool | None) -> Tensor:
-    return make_tensor(data, bk, None, check_constant(constant, data, bk))
+    t = make_tensor(data, bk, None, check_constant(constant, data, bk))
+    if STATE.tracer is not None:  # xgrad.compile: made inside the traced function
+        STATE.tracer.created(t)
+    return t
 
 
 def _make(

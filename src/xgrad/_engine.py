@@ -30,11 +30,14 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class _State:
-    __slots__ = ("enabled", "epoch")
+    __slots__ = ("enabled", "epoch", "tracer")
 
     def __init__(self) -> None:
         self.enabled = True  # record graphs?
         self.epoch = 1  # incremented after each backward that consumes a graph
+        # the tracer of xgrad.compile while a function is being traced (set from above, by
+        # xgrad._compile): ops report to it, and backward() records its rules as ops
+        self.tracer: Any = None
 
 
 STATE = _State()
@@ -395,9 +398,14 @@ def backward(
     >>> x.grad, y.creator                # the graph is consumed
     (array([ 2., 40.]), None)
     """
+    # while xgrad.compile traces, the backward pass runs its rules as recorded ops (so the
+    # program contains them), then is consumed as usual unless retained
+    traced = STATE.tracer is not None and not create_graph
     node = root._leaf_or_node()
     if node.op is None or node.parents is None:
-        node._grad = seed if create_graph else root._backend.owned(seed)
+        if traced:
+            seed = STATE.tracer.gradient(seed, root._backend)
+        node._grad = seed if create_graph or traced else root._backend.owned(seed)
         return
     try:
         nodes, terminals = _collect(node)
@@ -412,7 +420,13 @@ def backward(
     del nodes  # hold no node beyond its turn: intermediate gradients are freed as we go
     node._grad = seed
     try:
-        if create_graph:
+        if traced:
+            _run_tensor_mode(node, traced=True)
+            if not retain_graph:
+                for n in _reachable(node):
+                    if n.op is not None and n.parents is not None:
+                        n.release()
+        elif create_graph:
             _run_tensor_mode(node)
         else:
             _run_array_mode(node, retain_graph)
@@ -577,11 +591,13 @@ def _as_tensor_args(n: Node) -> tuple:
     return tuple(out)
 
 
-def _run_tensor_mode(root: Node) -> None:
+def _run_tensor_mode(root: Node, traced: bool = False) -> None:
     """Backward with tensors and xgrad's namespace: the backward pass is itself recorded.
 
     Gradients accumulate in a side table and are stored on the nodes at the end, because the
-    rules' own operations reset the ``.grad`` of the tensors they use.
+    rules' own operations reset the ``.grad`` of the tensors they use. ``traced``: a plain
+    ``backward()`` inside a function :func:`xgrad.compile` traces; the gradients the nodes
+    get are the tracer's stand-ins for the arrays a plain backward would give.
     """
     bk = root.backend
     seed = root._grad
@@ -627,7 +643,10 @@ def _run_tensor_mode(root: Node) -> None:
         STATE.enabled = prev
     for key, holder in holders.items():
         g = grads[key]
-        holder._grad = _depend_on(g, holder) if holder.op is None else g
+        if traced:
+            holder._grad = STATE.tracer.gradient(g, holder.backend)
+        else:
+            holder._grad = _depend_on(g, holder) if holder.op is None else g
 
 
 def _depend_on(g: Any, leaf: Node) -> Any:

@@ -64,7 +64,12 @@ def strip(t: Any, level: int) -> Any:
 
 
 def propagate(op: Any, inputs: Sequence[Any], out: Tensor, params: dict | None) -> None:
-    """Give ``out`` its tangents at every level present on ``inputs``."""
+    """Give ``out`` its tangents at every level present on ``inputs`` (and report the op to
+    :func:`xgrad.compile`'s tracer while one is tracing: it opens a level of its own, so
+    every op application comes here)."""
+    tracer = _engine.STATE.tracer
+    if tracer is not None:
+        tracer.record(op, inputs, out, params)
     levels: set[int] = set()
     for a in inputs:
         tans = tangents_of(a)

@@ -95,6 +95,8 @@ class Tensor:
         self._node = None
         self._base = None
         self._constant = check_constant(constant, data, bk)
+        if STATE.tracer is not None:  # xgrad.compile: a copy of a traced value
+            STATE.tracer.copied(self, x)
 
     # -- graph state ---------------------------------------------------------------------------
     def _leaf_or_node(self) -> Any:
@@ -123,6 +125,8 @@ class Tensor:
         >>> x
         Tensor([0.8, 1.6])
         """
+        if STATE.tracer is not None:
+            STATE.tracer.concrete(self, ".data")
         return self._backend.user_array(self._data)
 
     @data.setter
@@ -130,6 +134,8 @@ class Tensor:
         """Replace the data, as MyGrad allows (``x.data = x.data - lr * x.grad``; an in-place
         ``x.data -= ...`` writes the array itself and sets it back unchanged). Graphs that
         used the old array keep it; a tensor computed by an op becomes a new leaf."""
+        if STATE.tracer is not None:
+            STATE.tracer.concrete(self, "setting .data")
         if value is self._data:
             return  # the array itself, written in place
         if self._base is not None:
@@ -440,6 +446,8 @@ class Tensor:
         >>> xg.tensor([2.5]).item(), xg.tensor([[7]]).item()
         (2.5, 7)
         """
+        if STATE.tracer is not None:
+            STATE.tracer.concrete(self, "item(), float(), int(), bool() or an index")
         if self.size != 1:
             raise ValueError(
                 f"item() needs a tensor with exactly one element; this one has shape {self.shape}"
@@ -490,6 +498,8 @@ class Tensor:
         >>> a, x
         (array([100.,   2.]), Tensor([1., 2.]))
         """
+        if STATE.tracer is not None:
+            STATE.tracer.concrete(self, "numpy()")
         return self._backend.to_host(self._data)
 
     def tolist(self) -> Any:
@@ -498,6 +508,8 @@ class Tensor:
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> Any:
         bk = self._backend
+        if STATE.tracer is not None:
+            STATE.tracer.concrete(self, "numpy.asarray()")
         if not self._constant and STATE.enabled:
             _gradient_lost("converted to a NumPy array (numpy.asarray)")
         if bk.name != "numpy":
@@ -523,6 +535,8 @@ class Tensor:
     ) -> Any:
         """Export the data through DLPack (the array API's interchange protocol); the
         consumer's array has no gradient."""
+        if STATE.tracer is not None:
+            STATE.tracer.concrete(self, "DLPack export")
         if not self._constant and STATE.enabled:
             _gradient_lost("exported through DLPack")
         kwargs: dict[str, Any] = {"stream": stream}
@@ -569,6 +583,8 @@ class Tensor:
         out._backend = bk
         out._node = None
         out._base = None
+        if STATE.tracer is not None:  # xgrad.compile: the copy holds the same traced value
+            STATE.tracer.copied(out, self)
         out._constant = (
             self._constant if constant is None else check_constant(constant, out._data, bk)
         )

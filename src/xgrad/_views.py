@@ -22,6 +22,7 @@ import weakref
 from typing import Any
 
 from . import _tensor
+from ._engine import STATE
 from ._op import OPS, _detach, apply, apply_view
 from ._tensor import Tensor, make_tensor
 
@@ -145,6 +146,9 @@ def view_grad(t: Tensor) -> Any:
 
 
 def _rebind(t: Tensor, value: Tensor) -> None:
+    tracer = STATE.tracer
+    if tracer is not None:  # xgrad.compile: t now holds value's traced value
+        tracer.rebind(t, value)
     t._data = value._data
     t._node = None if value._constant else value._node
     t._constant = value._constant  # a constant written with a value that needs a gradient

@@ -18,6 +18,8 @@ __all__ = [
     "GraphConsumedError",
     "MemoryGuardError",
     "NonDifferentiableError",
+    "RetraceWarning",
+    "TracingError",
     # MyGrad's names
     "MyGradException",
     "InvalidGradient",
@@ -295,4 +297,39 @@ class GradientLostWarning(UserWarning):
     xgrad.errors.GradientLostWarning) makes this an error.
     >>> np.asarray(x.data)               # deliberate: no warning
     array([1., 2.])
+    """
+
+
+class TracingError(MyGradException, TypeError):
+    """A function being traced by :func:`xgrad.compile` asked for the *value* of a traced
+    tensor (``bool()``, ``float()``, ``int()``, ``if t > 0:``, ``.item()``, ``.data``,
+    ``numpy.asarray``), or used something the compiled program cannot replay.
+
+    A ``TypeError`` (as JAX's tracer errors are). The compiled program is one fixed sequence
+    of operations, so it cannot depend on values; the message names the line and says what to
+    do: ``xgrad.where`` for a choice between values, or leave the function uncompiled.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> @xg.compile
+    ... def f(x):
+    ...     return x if x > 0 else -x
+    >>> try:
+    ...     f(xg.tensor(2.0))
+    ... except xg.errors.TracingError as e:
+    ...     print(str(e).splitlines()[0][:60])
+    xgrad.compile: the function asked for the value of a traced
+    """
+
+
+class RetraceWarning(UserWarning):
+    """A compiled function was traced again and again (new shapes, dtypes or non-tensor
+    argument values each call): every trace costs more than an uncompiled call.
+
+    Examples
+    --------
+    >>> import xgrad as xg
+    >>> issubclass(xg.errors.RetraceWarning, UserWarning)
+    True
     """

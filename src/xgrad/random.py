@@ -30,6 +30,7 @@ import numpy as np
 
 from . import backends as _backends
 from ._creation import tensor
+from ._engine import STATE
 from ._tensor import Tensor, check_constant, make_tensor
 
 __all__ = [
@@ -113,10 +114,17 @@ def _real(value: Any, where: str) -> float:
     return float(value)
 
 
+def _not_traced(what: str) -> None:
+    """Random numbers inside a function xgrad.compile traces would be replayed: refuse."""
+    if STATE.tracer is not None:
+        STATE.tracer.random(what)
+
+
 # -- MyGrad's functions: NumPy's global state, a host sample, a tensor --------------------------
 def _host_tensor(sample: Any, constant: bool | None, dtype: Any = None) -> Tensor:
     """A host sample as a tensor on the default backend and device (MyGrad's
     ``Tensor(sample, dtype=dtype, constant=constant, copy=False)``)."""
+    _not_traced("a draw from NumPy's global random state")
     if dtype is not None:  # cast on the host, as MyGrad does, so the values are MyGrad's
         sample = np.asarray(sample).astype(_np_dtype(dtype, "dtype"), copy=False)
     return tensor(sample, constant=constant, copy=False)
@@ -133,6 +141,7 @@ def _global_sample(method: str, *args: Any, backend: Any, device: Any) -> Any:
     ``backend`` and ``device`` (a host-to-device copy off the host): the masks that
     :func:`xgrad.nnet.gru` (MyGrad's draws) and :func:`xgrad.nnet.dropout` (without a
     ``Generator``) take, so that ``seed`` makes them reproducible."""
+    _not_traced(f"numpy.random.{method}")
     return backend.asarray(getattr(np.random, method)(*args), device=device)
 
 
@@ -451,6 +460,7 @@ class Generator:
         bk = self.backend
         if data.__class__ is not bk.array_type:  # NumPy scalars from 0-d arithmetic
             data = bk.fix_result(data)
+        _not_traced("a Generator's draw")
         return make_tensor(data, bk, None, check_constant(constant, data, bk))
 
     def _here(self, x: Any, where: str) -> Tensor:

@@ -29,6 +29,7 @@ from ._public import (
     norm_axis,
     run,
 )
+from .nondiff import NONDIFF, NonDiff, call_nondiff
 
 __all__ = ["PUBLIC"]
 
@@ -701,6 +702,11 @@ def _index_array(t: Tensor, indices: Any) -> Any:
     return bk.asarray(indices, dtype=bk.dtype("int64"), device=t.device)
 
 
+_BROADCAST_INDEX = NonDiff(
+    "broadcast_index", lambda xp, a, shape: xp.broadcast_to(a, shape), 1, False
+)
+
+
 @_export
 def take_along_axis(arr: Any, indices: Any, axis: int | None) -> Tensor:
     """``arr`` picked along ``axis`` by ``indices`` (shaped like ``arr`` except on ``axis``),
@@ -765,8 +771,8 @@ def take_along_axis(arr: Any, indices: Any, axis: int | None) -> Tensor:
     xp = t._backend.xp
     key = []
     for i in range(nd):
-        if i == ax:
-            key.append(xp.broadcast_to(idx, shape))
+        if i == ax:  # through call_nondiff: the index may be computed (xgrad.compile)
+            key.append(call_nondiff(_BROADCAST_INDEX, (idx,), {"shape": shape}, check=False))
         else:
             r = xp.arange(t.shape[i], device=t.device)
             if t.shape[i] == 1:
@@ -796,7 +802,7 @@ def sort(a: Any, axis: int | None = -1) -> Tensor:
         t = _f("ravel")(t)
         axis = 0
     ax = norm_axis(axis, t.ndim)
-    order = t._backend.xp.argsort(t._data, axis=ax, stable=True)
+    order = call_nondiff(NONDIFF["argsort"], (t,), {"axis": ax, "stable": True}, check=False)
     return take_along_axis(t, order, ax)
 
 

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from .. import backends as _backends
+from .._engine import STATE
 from .._op import coerce
 from .._tensor import Tensor
 from ..errors import NonDifferentiableError
@@ -108,10 +109,12 @@ def call_nondiff(nd: NonDiff, args: tuple, kwargs: dict, *, check: bool = True) 
     )
     if isinstance(out, tuple):
         items = tuple(o if o.__class__ is bk.array_type else bk.fix_result(o) for o in out)
-        return out.__class__(*items) if hasattr(out, "_fields") else items  # keep namedtuples
-    if isinstance(out, (bool, int, float)):
-        return out
-    return out if out.__class__ is bk.array_type else bk.fix_result(out)
+        out = out.__class__(*items) if hasattr(out, "_fields") else items  # keep namedtuples
+    elif not isinstance(out, (bool, int, float)):
+        out = out if out.__class__ is bk.array_type else bk.fix_result(out)
+    if STATE.tracer is not None:  # xgrad.compile records it like an op
+        STATE.tracer.record_nondiff(nd, bk, args, kwargs, out)
+    return out
 
 
 def _round(xp: Any, x: Any, decimals: int = 0) -> Any:

@@ -22,6 +22,7 @@ from ..._registry import FUNCTIONS
 from ..._tensor import Tensor, make_tensor
 from .._public import as_tensor_input, constant_result, nonconstant_result, run
 from ..einsum import call_op, is_tensor_namespace
+from ..nondiff import NonDiff, call_nondiff
 
 
 # =============================================================================================
@@ -308,7 +309,9 @@ def _native(x: Any, compute: Callable[[Any, Any], Any], constant: bool | None) -
     bk = _backend_of(x)
     data = x._data if isinstance(x, Tensor) else x
     const = bool(constant) or not isinstance(x, Tensor) or x.constant
-    res = compute(bk.xp, data)
+    nd = NonDiff(f"native_{getattr(compute, '__name__', 'fn')}", compute, 1, False)
+    res = call_nondiff(nd, (x,), {}, check=False)  # recorded by xgrad.compile
+    del data
 
     def wrap(r: Any) -> Tensor:
         if r.__class__ is not bk.array_type:

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+from ... import backends as _backends
 from ..._op import OPS, Op, register
 from ..._tensor import Tensor
 from .._public import as_tensor_input, run
 from ..einsum import call_op
+from ..nondiff import NonDiff, call_nondiff
 from ._helpers import (
     _PAD_LAST,
     _T,
-    _backend_of,
     _cols,
     _composite,
     _fn,
@@ -456,10 +457,13 @@ def matrix_rank(A: Any, tol: Any = None, hermitian: bool = False, *, rtol: Any =
     if tol is not None and rtol is not None:
         raise ValueError("matrix_rank: give tol or rtol, not both")
     x = as_tensor_input(A)
-    bk = _backend_of(x)
-    xp = bk.xp
-    data = x._data if isinstance(x, Tensor) else x
     tol, rtol = (v._data if isinstance(v, Tensor) else v for v in (tol, rtol))
+    nd = NonDiff("matrix_rank", _rank, 1, False)
+    return call_nondiff(nd, (x,), {"tol": tol, "rtol": rtol}, check=False)
+
+
+def _rank(xp: Any, data: Any, tol: Any = None, rtol: Any = None) -> Any:
+    bk = _backends.of_namespace(xp)
     if len(data.shape) < 2:
         out = xp.astype(xp.any(data != 0), xp.int64)
         return out if out.__class__ is bk.array_type else bk.fix_result(out)

@@ -10,6 +10,7 @@ from typing import Any
 from ..._op import OPS, Op, register
 from ..._tensor import Tensor
 from .._public import norm_axis, run
+from ..nondiff import NONDIFF, call_nondiff
 from ._helpers import _composite, _expand_reduced, _floating, _fn, _index, _matrix, _public
 from ._tables import LINALG
 from .decompositions import svdvals
@@ -73,7 +74,7 @@ def _vector_norm(x: Any, ord: Any, axis: tuple | None, keepdims: bool) -> Tensor
     if ord == -math.inf:
         return _fn("min")(_fn("abs")(x), axis, keepdims)
     if ord == 0:  # the number of non-zero elements: piecewise constant
-        nonzero = x._data != 0 if isinstance(x, Tensor) else x != 0
+        nonzero = call_nondiff(NONDIFF["not_equal"], (x, 0), {}, check=False)
         return _fn("sum")(_fn("astype")(nonzero, x.dtype), axis, keepdims)
     return _vector_p_norm(x, 2.0 if ord is None else ord, axis, keepdims)
 
