@@ -386,3 +386,19 @@ def test_scatter_add_with_unknown_chunk_sizes_raises_a_clear_error():
     unknown = a[a > 1.0]  # dask: unknown chunk sizes
     with pytest.raises(NotImplementedError, match="scatter_add.*unknown chunk sizes"):
         bk.scatter_add(da.zeros(4), (np.array([0, 1]),), unknown)
+
+
+def test_empty_selections_write_nothing_lazily():
+    # dask's own __setitem__ rejects an empty selection; xgrad writes nothing there
+    with lazy():
+        x = mg.tensor(chunked(np.arange(6.0).reshape(3, 2)))
+        v = mg.tensor(chunked(np.zeros((0, 2))))
+        y = x * 1
+        y[3:] = 5.0
+        y[1:1] = v
+        z = y[2:] * 2  # then getitem's gradient into zeros, written where the key selects
+        (mg.sum(y**2) + mg.sum(x[3:]) + mg.sum(z)).backward()
+    gx, gv, vy = mg.compute(x.grad, v.grad, y)
+    np.testing.assert_allclose(vy.numpy(), np.arange(6.0).reshape(3, 2))
+    np.testing.assert_allclose(gx, 2 * np.arange(6.0).reshape(3, 2) + [[0, 0], [0, 0], [2, 2]])
+    assert gv.shape == (0, 2)

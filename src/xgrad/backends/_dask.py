@@ -199,6 +199,8 @@ class DaskBackend(Backend):
                 return out
 
             return self._whole_array_task("setitem (x[key] = v)", put, target, index, values)
+        if 0 in target[index].shape:  # nothing to write; dask's __setitem__ rejects this
+            return target
         out = target.copy()
         try:
             out[index] = values
