@@ -388,6 +388,77 @@ def test_scatter_add_with_unknown_chunk_sizes_raises_a_clear_error():
         bk.scatter_add(da.zeros(4), (np.array([0, 1]),), unknown)
 
 
+# -- linalg: NumPy's routines matrix by matrix ----------------------------------------------------
+def _spd_stack(rng: Any, shape: tuple) -> np.ndarray:
+    a = rng.normal(size=shape)
+    return a @ np.swapaxes(a, -1, -2) + shape[-1] * np.eye(shape[-1])
+
+
+def test_linalg_runs_numpys_routines_per_matrix_lazily_on_any_chunks():
+    """The backend's ``xp.linalg`` on stacks of matrices chunked along every axis (the
+    matrix axes too): lazy, parallel over chunks of the batch, NumPy's values exactly."""
+    import array_api_compat.numpy.linalg as nl
+
+    dl = mg.backends.load("dask").xp.linalg
+    rng = np.random.default_rng(1)
+    c = rng.normal(size=(3, 3, 2))  # 3-vectors along axis 0
+    host = {
+        "a": _spd_stack(rng, (4, 3, 3)),
+        "tall": rng.normal(size=(4, 5, 3)),
+        "b": rng.normal(size=(4, 3, 2)),
+        "v": rng.normal(size=3),
+        "rtol": np.array([1e-15, 0.5, 1e-15, 0.9]),  # one per matrix
+        "c": c,
+        "d": np.broadcast_to(c[:, :1] ** 2, (3, 1, 2)),
+    }
+    cases = {
+        "inv": lambda L, x: L.inv(x["a"]),
+        "det": lambda L, x: L.det(x["a"]),
+        "slogdet": lambda L, x: tuple(L.slogdet(x["a"])),
+        "solve": lambda L, x: L.solve(x["a"], x["b"]),
+        "solve (vector)": lambda L, x: L.solve(x["a"], x["v"]),
+        "pinv": lambda L, x: L.pinv(x["tall"]),
+        "pinv (rtol per matrix)": lambda L, x: L.pinv(x["tall"], rtol=x["rtol"]),
+        "matrix_rank": lambda L, x: L.matrix_rank(x["tall"], rtol=x["rtol"]),
+        "matrix_norm": lambda L, x: L.matrix_norm(x["tall"], ord=2, keepdims=True),
+        "cholesky": lambda L, x: L.cholesky(x["a"]),
+        "cholesky (upper)": lambda L, x: L.cholesky(x["a"], upper=True),
+        "qr": lambda L, x: tuple(L.qr(x["tall"])),
+        "qr (complete)": lambda L, x: tuple(L.qr(x["tall"], mode="complete")),
+        "eigh": lambda L, x: tuple(L.eigh(x["a"])),
+        "eigvalsh": lambda L, x: L.eigvalsh(x["a"]),
+        "svd": lambda L, x: tuple(L.svd(x["tall"], full_matrices=False)),
+        "svd (full)": lambda L, x: tuple(L.svd(x["tall"])),
+        "svdvals": lambda L, x: L.svdvals(x["tall"]),
+        "cross": lambda L, x: L.cross(x["c"][:, None], x["d"], axis=0),
+    }
+    with lazy():
+        args = {k: da.from_array(v, chunks=2) for k, v in host.items()}
+        got = {k: f(dl, args) for k, f in cases.items()}
+        inv = got["inv"]
+        assert len(inv.chunks[0]) > 1 and inv.chunks[1:] == ((3,), (3,))
+    values = dict(zip(got, mg.compute(*got.values()), strict=True))
+    for k, f in cases.items():
+        expected = f(nl, host)
+        got, expected = ((v if isinstance(v, tuple) else (v,)) for v in (values[k], expected))
+        for g, e in zip(got, expected, strict=True):
+            assert g.shape == e.shape and g.dtype == e.dtype, k
+            np.testing.assert_allclose(g, e, rtol=1e-12, atol=1e-12, err_msg=k)
+    assert values["matrix_rank"].tolist() == [3, 2, 3, 1]  # the tolerance per matrix counts
+
+
+def test_linalg_refuses_what_the_standard_refuses():
+    dl = mg.backends.load("dask").xp.linalg
+    with pytest.raises(ValueError, match="qr: mode must be 'reduced' or 'complete'"):
+        dl.qr(da.ones((2, 2)), mode="r")
+    with pytest.raises(ValueError, match="linalg.svd needs an array of at least 2 dim"):
+        dl.svd(da.ones(3))
+    with pytest.raises(ValueError, match="cross: axis -1 must have size 3"):
+        dl.cross(da.ones((2, 4)), da.ones(4))
+    with pytest.raises(ValueError, match="cross: axis 2 is out of range"):
+        dl.cross(da.ones((3, 3)), da.ones(3), axis=2)
+
+
 def test_empty_selections_write_nothing_lazily():
     # dask's own __setitem__ rejects an empty selection; xgrad writes nothing there
     with lazy():

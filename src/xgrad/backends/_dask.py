@@ -1,7 +1,8 @@
 """The Dask (lazy, chunked CPU arrays) backend binding.
 
 Imported only when the Dask backend is asked for: ``import xgrad`` never imports Dask. The
-namespace is ``array_api_compat.dask.array``; every array is a lazy graph of NumPy chunks on
+namespace is ``array_api_compat.dask.array`` with its ``linalg`` replaced by NumPy's routines
+applied matrix by matrix (``_dask_linalg``); every array is a lazy graph of NumPy chunks on
 the one device ``"cpu"``. Forward and backward passes only build graphs: nothing is computed
 until the user asks (``xgrad.compute``, ``Tensor.compute``, ``Tensor.numpy``, ``float(t)``,
 printing a value).
@@ -21,6 +22,7 @@ rebinding one never changes a tensor, or the values a live graph saved for its g
 from __future__ import annotations
 
 import math
+import types
 from typing import Any
 
 from ..errors import BackendUnavailableError
@@ -62,7 +64,8 @@ class DaskBackend(Backend):
         self._np = np
         self._dask = dask
         self._da = da
-        self.xp = xp_dask
+        self.xp = _namespace(xp_dask)
+        self.other_namespaces = (xp_dask,)
         self.array_types = (da.Array,)
         self.array_type = da.Array
         if not hasattr(da.Array, "device"):
@@ -235,6 +238,18 @@ class DaskBackend(Backend):
     def slice_add(self, target: Any, key: tuple, values: Any) -> Any:
         target[key] = target[key] + values  # dask's __setitem__ rebinds target lazily
         return target
+
+
+def _namespace(xp_dask: Any) -> types.ModuleType:
+    """``array_api_compat.dask.array`` with its ``linalg`` replaced by NumPy's routines applied
+    matrix by matrix (``_dask_linalg``): batched, any chunks, the standard's results."""
+    from . import _dask_linalg
+
+    ns = types.ModuleType("xgrad.backends._dask.xp", xp_dask.__doc__)
+    skip = {"__name__", "__doc__", "__spec__", "__loader__", "__package__", "__path__"}
+    ns.__dict__.update({k: v for k, v in vars(xp_dask).items() if k not in skip})
+    ns.linalg = _dask_linalg.namespace()
+    return ns
 
 
 def _alias(arr: Any) -> Any:
