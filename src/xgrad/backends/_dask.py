@@ -153,7 +153,7 @@ class DaskBackend(Backend):
         for k in items:
             if getattr(k, "dtype", None) is not None and k.dtype == bool:
                 raise NotImplementedError(
-                    "boolean-mask indexing (x[mask]) is not supported on the dask backend: "
+                    "getitem with a boolean mask (x[mask]) is not supported on the dask backend: "
                     "the result's length depends on the mask's values, which dask does not "
                     "know before computing (unknown chunk sizes). Use xgrad.where(mask, x, 0) "
                     "instead, or compute first (xgrad.compute)."
