@@ -166,6 +166,91 @@ def test_integer_indexing_and_its_gradient_are_lazy():
     np.testing.assert_allclose(grad, n.grad, rtol=1e-12)
 
 
+# -- higher order, xgrad.func ---------------------------------------------------------------------
+def _loss(x: Any, w: Any) -> Any:
+    """A scalar through a matmul, a softmax, a slice, a reduction and elementwise ops."""
+    h = mg.nnet.softmax(mg.tanh(mg.matmul(x, w)), axis=-1)
+    return mg.sum(h[:, 1:] * mg.exp(-(x[:, :2] ** 2))) + mg.logsumexp(x * w[:, 0])
+
+
+_RNG = np.random.default_rng(3)
+X0, W0, V0 = _RNG.normal(size=(4, 3)), _RNG.normal(size=(3, 3)), _RNG.normal(size=(4, 3))
+
+
+def _on_dask(v: Any) -> bool:
+    return isinstance(v, da.Array) or (isinstance(v, mg.Tensor) and v.backend.name == "dask")
+
+
+def _close(got: Any, expected: Any) -> None:
+    got = got.numpy() if isinstance(got, mg.Tensor) else np.asarray(got)
+    expected = expected.numpy() if isinstance(expected, mg.Tensor) else np.asarray(expected)
+    assert got.shape == expected.shape
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
+
+
+def test_create_graph_backward_is_lazy_and_its_second_derivative_matches_numpy():
+    def second(make: Any) -> tuple:
+        x, w = mg.tensor(make(X0)), mg.tensor(make(W0))
+        _loss(x, w).backward(create_graph=True)
+        gx, gw = x.grad, w.grad
+        assert isinstance(gx, mg.Tensor) and not gx.constant
+        mg.sum(gx * make(V0)).backward()  # x.grad, w.grad: Hessian-vector products
+        return gx, gw, x.grad, w.grad
+
+    expected = second(np.asarray)
+    with lazy():
+        got = second(chunked)
+        assert all(_on_dask(g) for g in got)
+    for g, e in zip(mg.compute(*got), expected, strict=True):
+        _close(g, e)
+
+
+def _transforms(make: Any, as_tensors: bool) -> list:
+    """Every transform of xgrad.func on ``_loss`` (or its vector-valued part)."""
+    from xgrad import func
+
+    x, w, v = make(X0), make(W0), make(V0)
+    if as_tensors:
+        x, w = mg.tensor(x), mg.tensor(w)
+
+    def vec(x: Any) -> Any:  # R^12 -> R^4
+        return mg.sum(mg.sin(mg.matmul(x, w)), axis=-1)
+
+    out, vjp_fn = func.vjp(vec, x)
+    value, (gx, gw) = func.value_and_grad(_loss, argnums=(0, 1))(x, w)
+    small = x[:2, :2]
+    return [
+        func.grad(_loss)(x, w),
+        value,
+        gx,
+        gw,
+        out,
+        *vjp_fn(make(np.arange(4.0))),
+        *func.jvp(vec, (x,), (v,)),
+        func.hvp(lambda x: _loss(x, w), (x,), (v,)),
+        func.grad(lambda x: mg.sum(func.grad(_loss)(x, w) * v))(x),  # reverse over reverse
+        func.elementwise_grad(mg.tanh)(x),
+        func.jacrev(vec)(x),
+        func.jacfwd(vec)(x),
+        func.hessian(lambda s: mg.sum(mg.tanh(s) ** 3))(small),
+    ]
+
+
+@pytest.mark.parametrize("as_tensors", [False, True], ids=["arrays", "tensors"])
+def test_the_functional_api_is_lazy_and_matches_numpy(as_tensors: bool):
+    """grad, value_and_grad, vjp, jvp, hvp, nested grad, elementwise_grad, jacrev, jacfwd and
+    hessian on Dask inputs build graphs only: their results are Dask arrays (Dask-backed
+    tensors for tensor inputs), and their values NumPy's."""
+    with mg.use_backend("numpy"):
+        expected = _transforms(np.asarray, as_tensors)
+    with mg.use_backend("dask"), lazy():
+        got = _transforms(chunked, as_tensors)
+        kind = mg.Tensor if as_tensors else da.Array
+        assert all(isinstance(g, kind) and _on_dask(g) for g in got), [type(g) for g in got]
+    for g, e in zip(mg.compute(*got), expected, strict=True):
+        _close(g, e)
+
+
 # -- compute, persist ----------------------------------------------------------------------------
 def test_compute_shares_the_forward_in_one_pass():
     x = mg.tensor(chunked(np.linspace(0.0, 1.0, 8)))
