@@ -509,3 +509,29 @@ def test_empty_selections_write_nothing_lazily():
     np.testing.assert_allclose(vy.numpy(), np.arange(6.0).reshape(3, 2))
     np.testing.assert_allclose(gx, 2 * np.arange(6.0).reshape(3, 2) + [[0, 0], [0, 0], [2, 2]])
     assert gv.shape == (0, 2)
+
+
+def test_setitem_under_a_boolean_mask_is_lazy_and_the_values_gradient_raises_clearly():
+    x0 = np.array([0.0, 1.0, 3.0, 1.0])
+    mask0 = x0 > 0.5
+
+    def run(make: Any) -> Any:
+        x = mg.tensor(make(x0))
+        y = x * 2
+        y[make(mask0)] = make(np.array([5.0, 6.0, 7.0]))  # dask computes where these go
+        y[make(~mask0)] = -1.0
+        (y**2 * x).sum().backward()
+        return y, x.grad
+
+    expected = run(np.asarray)
+    with lazy():
+        got = run(chunked)
+    for g, e in zip(mg.compute(*got), expected, strict=True):
+        _close(g, e)
+    with lazy():
+        v = mg.tensor(chunked(np.array([5.0, 6.0, 7.0])))
+        y = mg.tensor(chunked(x0)) * 1
+        y[chunked(mask0)] = v
+        with pytest.raises(NotImplementedError, match="getitem with a boolean mask") as info:
+            y.sum().backward()  # v's gradient is g[mask]: of a length dask does not know
+    assert "the derivative of 'setitem'" in " ".join(getattr(info.value, "__notes__", []))

@@ -191,9 +191,12 @@ class DaskBackend(Backend):
         )
 
     def scatter_set(self, target: Any, index: Any, values: Any) -> Any:
-        if any(_is_int_array(k) for k in _items(index)):
+        items = _items(index)
+        masked = any(_is_mask(k) for k in items)
+        if any(_is_int_array(k) for k in items) or (masked and getattr(values, "ndim", 0)):
             # dask's __setitem__ takes only some integer-array keys (not 2-D ones, and not a
-            # dask array of integers): one lazy NumPy assignment on the whole array instead
+            # dask array of integers), and under a boolean mask it computes where an array of
+            # values goes: one lazy NumPy assignment on the whole array instead
             np = self._np
 
             def put(t: Any, v: Any, key: Any) -> Any:
@@ -264,6 +267,11 @@ def _take(a: Any, key: tuple) -> Any:
 def _is_int_array(k: Any) -> bool:
     dtype = getattr(k, "dtype", None)
     return dtype is not None and getattr(k, "ndim", 0) > 0 and dtype.kind in "iu"
+
+
+def _is_mask(k: Any) -> bool:
+    dtype = getattr(k, "dtype", None)
+    return dtype is not None and dtype.kind == "b"
 
 
 def _items(index: Any) -> Any:
