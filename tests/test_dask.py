@@ -10,6 +10,7 @@ that they only build graphs.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import subprocess
 import sys
@@ -535,3 +536,32 @@ def test_setitem_under_a_boolean_mask_is_lazy_and_the_values_gradient_raises_cle
         with pytest.raises(NotImplementedError, match="getitem with a boolean mask") as info:
             y.sum().backward()  # v's gradient is g[mask]: of a length dask does not know
     assert "the derivative of 'setitem'" in " ".join(getattr(info.value, "__notes__", []))
+
+
+@pytest.mark.parametrize(
+    ("shape", "new", "chunks"),
+    [
+        ((2, 3), (3, 2), 1),  # dask reshapes only by merging or splitting axes evenly
+        ((6, 5, 4), (4, 5, 6), (2, 2, 3)),
+        ((4, 6), (8, 3), 2),
+        ((2, 3), (-1, 2), 1),
+        ((2, 0, 4), (-1,), 1),  # and not at all with an empty axis
+        ((0, 3), (3, 0), 1),
+        ((2, 0), (0, 5), 1),
+    ],
+)
+def test_reshape_takes_every_shape_lazily(shape: tuple, new: tuple, chunks: Any):
+    x0 = np.arange(float(math.prod(shape))).reshape(shape)
+    w = np.arange(x0.size, dtype=float).reshape(np.reshape(x0, new).shape) - 2.0
+
+    def run(make: Any) -> tuple:
+        x = mg.tensor(make(x0))
+        y = mg.reshape(x, new)
+        (y * make(w)).sum().backward()
+        return y, x.grad
+
+    expected = run(np.asarray)
+    with lazy():
+        got = run(lambda a: da.from_array(a, chunks=chunks))
+    for g, e in zip(mg.compute(*got), expected, strict=True):
+        _close(g, e)

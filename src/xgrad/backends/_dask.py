@@ -64,7 +64,7 @@ class DaskBackend(Backend):
         self._np = np
         self._dask = dask
         self._da = da
-        self.xp = _namespace(xp_dask)
+        self.xp = _namespace(xp_dask, np, da)
         self.other_namespaces = (xp_dask,)
         self.array_types = (da.Array,)
         self.array_type = da.Array
@@ -243,16 +243,38 @@ class DaskBackend(Backend):
         return target
 
 
-def _namespace(xp_dask: Any) -> types.ModuleType:
+def _namespace(xp_dask: Any, np: Any, da: Any) -> types.ModuleType:
     """``array_api_compat.dask.array`` with its ``linalg`` replaced by NumPy's routines applied
-    matrix by matrix (``_dask_linalg``): batched, any chunks, the standard's results."""
+    matrix by matrix (``_dask_linalg``): batched, any chunks, the standard's results; and a
+    ``reshape`` that takes every shape NumPy's does."""
     from . import _dask_linalg
 
     ns = types.ModuleType("xgrad.backends._dask.xp", xp_dask.__doc__)
     skip = {"__name__", "__doc__", "__spec__", "__loader__", "__package__", "__path__"}
     ns.__dict__.update({k: v for k, v in vars(xp_dask).items() if k not in skip})
     ns.linalg = _dask_linalg.namespace()
+    ns.reshape = _any_reshape(xp_dask.reshape, np, da)
     return ns
+
+
+def _any_reshape(reshape: Any, np: Any, da: Any) -> Any:
+    """``reshape`` for every shape. Dask's own reshapes only by merging or splitting axes
+    evenly (``(2, 3)`` to ``(3, 2)`` raises ``NotImplementedError``), and not at all with an
+    axis of length 0. Where it refuses, the array is flattened (merging every axis) and then
+    split into the new shape, both of which it does, in parallel over chunks; an empty array
+    becomes an empty array of the shape NumPy's rules give (``-1`` resolved)."""
+
+    def any_reshape(x: Any, /, shape: Any, *, copy: bool | None = None, **kwargs: Any) -> Any:
+        try:
+            return reshape(x, shape, copy=copy, **kwargs)
+        except NotImplementedError:
+            if 0 in x.shape:
+                out = np.empty(x.shape, dtype=bool).reshape(shape).shape  # no memory: size 0
+                return da.empty(out, dtype=x.dtype)
+            return reshape(reshape(x, (-1,), copy=copy), shape, copy=copy, **kwargs)
+
+    any_reshape.__doc__ = reshape.__doc__
+    return any_reshape
 
 
 def _alias(arr: Any) -> Any:
