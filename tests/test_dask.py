@@ -565,3 +565,31 @@ def test_reshape_takes_every_shape_lazily(shape: tuple, new: tuple, chunks: Any)
         got = run(lambda a: da.from_array(a, chunks=chunks))
     for g, e in zip(mg.compute(*got), expected, strict=True):
         _close(g, e)
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        (1, slice(None, None, -2)),  # dask's setitem: IndexError for an int, then a step < 0
+        (-1, slice(2, None, -2)),
+        (None, 0, Ellipsis, slice(3, 0, -1)),  # and it takes no None
+        (Ellipsis, -2),
+        (slice(None, None, -1), 1),
+    ],
+    ids=str,
+)
+def test_basic_assignments_and_getitem_gradients_dask_gets_wrong(key: tuple):
+    x0, v0 = np.arange(12.0).reshape(3, 4), np.arange(12.0).reshape(3, 4)[key] + 100.0
+
+    def run(make: Any) -> tuple:
+        x, v = mg.tensor(make(x0)), mg.tensor(make(v0))
+        y = x * 1
+        y[key] = v
+        (mg.sum(y**2) + mg.sum(x[key] * 3)).backward()  # x[key]'s gradient writes g at key
+        return y, x.grad, v.grad
+
+    expected = run(np.asarray)
+    with lazy():
+        got = run(chunked)
+    for g, e in zip(mg.compute(*got), expected, strict=True):
+        _close(g, e)

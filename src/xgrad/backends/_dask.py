@@ -205,17 +205,43 @@ class DaskBackend(Backend):
                 return out
 
             return self._whole_array_task("setitem (x[key] = v)", put, target, index, values)
+        if all(_is_basic(k) for k in items):
+            return self.set_basic(target, index, values)
         if 0 in target[index].shape:  # nothing to write; dask's __setitem__ rejects this
             return target
-        out = target.copy()
-        try:
-            out[index] = values
-        except NotImplementedError as exc:
-            raise NotImplementedError(
-                f"assignment x[{index!r}] = v (setitem, and the gradients that need it) is not "
-                f"supported on the dask backend for this key (dask says: {exc})"
-            ) from None
-        return out
+        return _assign(target, index, values)
+
+    def set_basic(self, target: Any, key: tuple, values: Any) -> Any:
+        """``target[key] = values`` through dask's ``__setitem__``, with what it gets wrong
+        taken out of the key: it rejects an empty selection (nothing is written then) and
+        ``None``, and fails with an IndexError for an integer before a negative-step slice
+        (``x[1, ::-2] = v``): integers become length-1 slices, ``values`` gets their axes."""
+        np = self._np
+        items = _items(key)
+        dummy = np.broadcast_to(np.zeros((), dtype=bool), target.shape)
+        region = dummy[items].shape  # NumPy's rules, its IndexError for a bad key
+        if 0 in region:
+            return target
+        if any(k is None or isinstance(k, int) for k in items):
+            consumed = sum(k is not None and k is not Ellipsis for k in items)
+            plain, dim = [], 0
+            for k in items:
+                if k is None:
+                    continue
+                if k is Ellipsis:
+                    plain.append(k)
+                    dim += target.ndim - consumed
+                    continue
+                if isinstance(k, int):
+                    i = k + target.shape[dim] if k < 0 else k
+                    k = slice(i, i + 1)
+                plain.append(k)
+                dim += 1
+            items = tuple(plain)
+            if getattr(values, "ndim", 0):
+                values = self._da.broadcast_to(self._da.asarray(values), region)
+                values = self.xp.reshape(values, dummy[items].shape)
+        return _assign(target, items, values)
 
     def _check_known(self, what: str, arrays: list) -> None:
         for a in arrays:
@@ -265,16 +291,33 @@ def _any_reshape(reshape: Any, np: Any, da: Any) -> Any:
     becomes an empty array of the shape NumPy's rules give (``-1`` resolved)."""
 
     def any_reshape(x: Any, /, shape: Any, *, copy: bool | None = None, **kwargs: Any) -> Any:
+        if 0 in x.shape:  # dask raises NotImplementedError or TypeError for most of these
+            out = np.empty(x.shape, dtype=bool).reshape(shape).shape  # no memory: size 0
+            return da.empty(out, dtype=x.dtype)
         try:
             return reshape(x, shape, copy=copy, **kwargs)
         except NotImplementedError:
-            if 0 in x.shape:
-                out = np.empty(x.shape, dtype=bool).reshape(shape).shape  # no memory: size 0
-                return da.empty(out, dtype=x.dtype)
             return reshape(reshape(x, (-1,), copy=copy), shape, copy=copy, **kwargs)
 
     any_reshape.__doc__ = reshape.__doc__
     return any_reshape
+
+
+def _assign(target: Any, key: Any, values: Any) -> Any:
+    """A new dask array: ``target`` with ``values`` at ``key`` (dask's lazy ``__setitem__``)."""
+    out = target.copy()
+    try:
+        out[key] = values
+    except NotImplementedError as exc:
+        raise NotImplementedError(
+            f"assignment x[{key!r}] = v (setitem, and the gradients that need it) is not "
+            f"supported on the dask backend for this key (dask says: {exc})"
+        ) from None
+    return out
+
+
+def _is_basic(k: Any) -> bool:
+    return k is None or k is Ellipsis or isinstance(k, (int, slice))
 
 
 def _alias(arr: Any) -> Any:
