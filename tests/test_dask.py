@@ -10,6 +10,7 @@ that they only build graphs.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import subprocess
 import sys
@@ -21,13 +22,7 @@ import pytest
 da = pytest.importorskip("dask.array")
 dask = pytest.importorskip("dask")
 
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
 import xgrad as mg  # noqa: E402
-from op_table import ROWS, Row  # noqa: E402
-from test_ops import cases  # noqa: E402
-from xgrad._op import OPS  # noqa: E402
 from xgrad.errors import BackendUnavailableError  # noqa: E402
 
 pytestmark = pytest.mark.selects_backend
@@ -172,47 +167,89 @@ def test_integer_indexing_and_its_gradient_are_lazy():
     np.testing.assert_allclose(grad, n.grad, rtol=1e-12)
 
 
-# -- the op table ---------------------------------------------------------------------------------
-def _kind(r: Row) -> str | None:
-    op = OPS.get(r.name.split(" ")[0])
-    return op.kind if op is not None else None
+# -- higher order, xgrad.func ---------------------------------------------------------------------
+def _loss(x: Any, w: Any) -> Any:
+    """A scalar through a matmul, a softmax, a slice, a reduction and elementwise ops."""
+    h = mg.nnet.softmax(mg.tanh(mg.matmul(x, w)), axis=-1)
+    return mg.sum(h[:, 1:] * mg.exp(-(x[:, :2] ** 2))) + mg.logsumexp(x * w[:, 0])
 
 
-LAZY_ROWS = [r for r in ROWS if _kind(r) in ("elementwise", "reduction")]
+_RNG = np.random.default_rng(3)
+X0, W0, V0 = _RNG.normal(size=(4, 3)), _RNG.normal(size=(3, 3)), _RNG.normal(size=(4, 3))
 
 
-def _run(r: Row, arrays: list, params: dict, make: Any, w: np.ndarray | None) -> tuple:
-    tensors = [mg.tensor(make(a)) for a in arrays]
-    params = {k: make(v) if isinstance(v, np.ndarray) else v for k, v in params.items()}
-    out = r.fn(*tensors, **params)
-    grads: list = []
-    if r.grad and w is not None:
-        out.backward(make(w.astype(out.dtype)))
-        grads = [t.grad for t in tensors]
-    return out, grads
+def _on_dask(v: Any) -> bool:
+    return isinstance(v, da.Array) or (isinstance(v, mg.Tensor) and v.backend.name == "dask")
 
 
-@pytest.mark.parametrize("r", LAZY_ROWS, ids=lambda r: r.name.replace(" ", "_"))
-def test_op_table_rows_are_lazy_and_match_numpy(r: Row):
-    assert not any(k in r.extra for k in ("tensor_params",))
+def _close(got: Any, expected: Any) -> None:
+    got = got.numpy() if isinstance(got, mg.Tensor) else np.asarray(got)
+    expected = expected.numpy() if isinstance(expected, mg.Tensor) else np.asarray(expected)
+    assert got.shape == expected.shape
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
 
-    @settings(max_examples=2, deadline=None, derandomize=True, database=None)
-    @given(data=cases(r), seed=st.integers(0, 2**32 - 1))
-    def check(data: Any, seed: int) -> None:
-        arrays, params = data
-        expected = np.asarray(r.ref(*arrays, **params))
-        w = np.random.default_rng(seed).uniform(-1, 1, size=expected.shape)
-        ref_out, ref_grads = _run(r, arrays, params, np.asarray, w)
-        with lazy():
-            out, grads = _run(r, arrays, params, chunked, w)
-            assert out.backend.name == "dask"
-        got_out, *got_grads = mg.compute(out, *grads)
-        np.testing.assert_allclose(got_out.numpy(), ref_out.numpy(), rtol=1e-12, atol=1e-12)
-        for g, rg in zip(got_grads, ref_grads, strict=True):
-            assert g.shape == rg.shape and g.dtype == rg.dtype
-            np.testing.assert_allclose(g, rg, rtol=1e-12, atol=1e-12)
 
-    check()
+def test_create_graph_backward_is_lazy_and_its_second_derivative_matches_numpy():
+    def second(make: Any) -> tuple:
+        x, w = mg.tensor(make(X0)), mg.tensor(make(W0))
+        _loss(x, w).backward(create_graph=True)
+        gx, gw = x.grad, w.grad
+        assert isinstance(gx, mg.Tensor) and not gx.constant
+        mg.sum(gx * make(V0)).backward()  # x.grad, w.grad: Hessian-vector products
+        return gx, gw, x.grad, w.grad
+
+    expected = second(np.asarray)
+    with lazy():
+        got = second(chunked)
+        assert all(_on_dask(g) for g in got)
+    for g, e in zip(mg.compute(*got), expected, strict=True):
+        _close(g, e)
+
+
+def _transforms(make: Any, as_tensors: bool) -> list:
+    """Every transform of xgrad.func on ``_loss`` (or its vector-valued part)."""
+    from xgrad import func
+
+    x, w, v = make(X0), make(W0), make(V0)
+    if as_tensors:
+        x, w = mg.tensor(x), mg.tensor(w)
+
+    def vec(x: Any) -> Any:  # R^12 -> R^4
+        return mg.sum(mg.sin(mg.matmul(x, w)), axis=-1)
+
+    out, vjp_fn = func.vjp(vec, x)
+    value, (gx, gw) = func.value_and_grad(_loss, argnums=(0, 1))(x, w)
+    small = x[:2, :2]
+    return [
+        func.grad(_loss)(x, w),
+        value,
+        gx,
+        gw,
+        out,
+        *vjp_fn(make(np.arange(4.0))),
+        *func.jvp(vec, (x,), (v,)),
+        func.hvp(lambda x: _loss(x, w), (x,), (v,)),
+        func.grad(lambda x: mg.sum(func.grad(_loss)(x, w) * v))(x),  # reverse over reverse
+        func.elementwise_grad(mg.tanh)(x),
+        func.jacrev(vec)(x),
+        func.jacfwd(vec)(x),
+        func.hessian(lambda s: mg.sum(mg.tanh(s) ** 3))(small),
+    ]
+
+
+@pytest.mark.parametrize("as_tensors", [False, True], ids=["arrays", "tensors"])
+def test_the_functional_api_is_lazy_and_matches_numpy(as_tensors: bool):
+    """grad, value_and_grad, vjp, jvp, hvp, nested grad, elementwise_grad, jacrev, jacfwd and
+    hessian on Dask inputs build graphs only: their results are Dask arrays (Dask-backed
+    tensors for tensor inputs), and their values NumPy's."""
+    with mg.use_backend("numpy"):
+        expected = _transforms(np.asarray, as_tensors)
+    with mg.use_backend("dask"), lazy():
+        got = _transforms(chunked, as_tensors)
+        kind = mg.Tensor if as_tensors else da.Array
+        assert all(isinstance(g, kind) and _on_dask(g) for g in got), [type(g) for g in got]
+    for g, e in zip(mg.compute(*got), expected, strict=True):
+        _close(g, e)
 
 
 # -- compute, persist ----------------------------------------------------------------------------
@@ -352,7 +389,7 @@ def test_a_missing_dask_names_the_extra(monkeypatch):
 
 def test_boolean_mask_indexing_raises_a_clear_error():
     x = mg.tensor(chunked(np.arange(4.0)))
-    with pytest.raises(NotImplementedError, match="boolean-mask indexing.*dask"):
+    with pytest.raises(NotImplementedError, match=r"boolean mask \(x\[mask\]\).*dask"):
         x[x > 1.0]
 
 
@@ -386,3 +423,173 @@ def test_scatter_add_with_unknown_chunk_sizes_raises_a_clear_error():
     unknown = a[a > 1.0]  # dask: unknown chunk sizes
     with pytest.raises(NotImplementedError, match="scatter_add.*unknown chunk sizes"):
         bk.scatter_add(da.zeros(4), (np.array([0, 1]),), unknown)
+
+
+# -- linalg: NumPy's routines matrix by matrix ----------------------------------------------------
+def _spd_stack(rng: Any, shape: tuple) -> np.ndarray:
+    a = rng.normal(size=shape)
+    return a @ np.swapaxes(a, -1, -2) + shape[-1] * np.eye(shape[-1])
+
+
+def test_linalg_runs_numpys_routines_per_matrix_lazily_on_any_chunks():
+    """The backend's ``xp.linalg`` on stacks of matrices chunked along every axis (the
+    matrix axes too): lazy, parallel over chunks of the batch, NumPy's values exactly."""
+    import array_api_compat.numpy.linalg as nl
+
+    dl = mg.backends.load("dask").xp.linalg
+    rng = np.random.default_rng(1)
+    c = rng.normal(size=(3, 3, 2))  # 3-vectors along axis 0
+    host = {
+        "a": _spd_stack(rng, (4, 3, 3)),
+        "tall": rng.normal(size=(4, 5, 3)),
+        "b": rng.normal(size=(4, 3, 2)),
+        "v": rng.normal(size=3),
+        "rtol": np.array([1e-15, 0.5, 1e-15, 0.9]),  # one per matrix
+        "c": c,
+        "d": np.broadcast_to(c[:, :1] ** 2, (3, 1, 2)),
+    }
+    cases = {
+        "inv": lambda L, x: L.inv(x["a"]),
+        "det": lambda L, x: L.det(x["a"]),
+        "slogdet": lambda L, x: tuple(L.slogdet(x["a"])),
+        "solve": lambda L, x: L.solve(x["a"], x["b"]),
+        "solve (vector)": lambda L, x: L.solve(x["a"], x["v"]),
+        "pinv": lambda L, x: L.pinv(x["tall"]),
+        "pinv (rtol per matrix)": lambda L, x: L.pinv(x["tall"], rtol=x["rtol"]),
+        "matrix_rank": lambda L, x: L.matrix_rank(x["tall"], rtol=x["rtol"]),
+        "matrix_norm": lambda L, x: L.matrix_norm(x["tall"], ord=2, keepdims=True),
+        "cholesky": lambda L, x: L.cholesky(x["a"]),
+        "cholesky (upper)": lambda L, x: L.cholesky(x["a"], upper=True),
+        "qr": lambda L, x: tuple(L.qr(x["tall"])),
+        "qr (complete)": lambda L, x: tuple(L.qr(x["tall"], mode="complete")),
+        "eigh": lambda L, x: tuple(L.eigh(x["a"])),
+        "eigvalsh": lambda L, x: L.eigvalsh(x["a"]),
+        "svd": lambda L, x: tuple(L.svd(x["tall"], full_matrices=False)),
+        "svd (full)": lambda L, x: tuple(L.svd(x["tall"])),
+        "svdvals": lambda L, x: L.svdvals(x["tall"]),
+        "cross": lambda L, x: L.cross(x["c"][:, None], x["d"], axis=0),
+    }
+    with lazy():
+        args = {k: da.from_array(v, chunks=2) for k, v in host.items()}
+        got = {k: f(dl, args) for k, f in cases.items()}
+        inv = got["inv"]
+        assert len(inv.chunks[0]) > 1 and inv.chunks[1:] == ((3,), (3,))
+    values = dict(zip(got, mg.compute(*got.values()), strict=True))
+    for k, f in cases.items():
+        expected = f(nl, host)
+        got, expected = ((v if isinstance(v, tuple) else (v,)) for v in (values[k], expected))
+        for g, e in zip(got, expected, strict=True):
+            assert g.shape == e.shape and g.dtype == e.dtype, k
+            np.testing.assert_allclose(g, e, rtol=1e-12, atol=1e-12, err_msg=k)
+    assert values["matrix_rank"].tolist() == [3, 2, 3, 1]  # the tolerance per matrix counts
+
+
+def test_linalg_refuses_what_the_standard_refuses():
+    dl = mg.backends.load("dask").xp.linalg
+    with pytest.raises(ValueError, match="qr: mode must be 'reduced' or 'complete'"):
+        dl.qr(da.ones((2, 2)), mode="r")
+    with pytest.raises(ValueError, match="linalg.svd needs an array of at least 2 dim"):
+        dl.svd(da.ones(3))
+    with pytest.raises(ValueError, match="cross: axis -1 must have size 3"):
+        dl.cross(da.ones((2, 4)), da.ones(4))
+    with pytest.raises(ValueError, match="cross: axis 2 is out of range"):
+        dl.cross(da.ones((3, 3)), da.ones(3), axis=2)
+
+
+def test_empty_selections_write_nothing_lazily():
+    # dask's own __setitem__ rejects an empty selection; xgrad writes nothing there
+    with lazy():
+        x = mg.tensor(chunked(np.arange(6.0).reshape(3, 2)))
+        v = mg.tensor(chunked(np.zeros((0, 2))))
+        y = x * 1
+        y[3:] = 5.0
+        y[1:1] = v
+        z = y[2:] * 2  # then getitem's gradient into zeros, written where the key selects
+        (mg.sum(y**2) + mg.sum(x[3:]) + mg.sum(z)).backward()
+    gx, gv, vy = mg.compute(x.grad, v.grad, y)
+    np.testing.assert_allclose(vy.numpy(), np.arange(6.0).reshape(3, 2))
+    np.testing.assert_allclose(gx, 2 * np.arange(6.0).reshape(3, 2) + [[0, 0], [0, 0], [2, 2]])
+    assert gv.shape == (0, 2)
+
+
+def test_setitem_under_a_boolean_mask_is_lazy_and_the_values_gradient_raises_clearly():
+    x0 = np.array([0.0, 1.0, 3.0, 1.0])
+    mask0 = x0 > 0.5
+
+    def run(make: Any) -> Any:
+        x = mg.tensor(make(x0))
+        y = x * 2
+        y[make(mask0)] = make(np.array([5.0, 6.0, 7.0]))  # dask computes where these go
+        y[make(~mask0)] = -1.0
+        (y**2 * x).sum().backward()
+        return y, x.grad
+
+    expected = run(np.asarray)
+    with lazy():
+        got = run(chunked)
+    for g, e in zip(mg.compute(*got), expected, strict=True):
+        _close(g, e)
+    with lazy():
+        v = mg.tensor(chunked(np.array([5.0, 6.0, 7.0])))
+        y = mg.tensor(chunked(x0)) * 1
+        y[chunked(mask0)] = v
+        with pytest.raises(NotImplementedError, match="getitem with a boolean mask") as info:
+            y.sum().backward()  # v's gradient is g[mask]: of a length dask does not know
+    assert "the derivative of 'setitem'" in " ".join(getattr(info.value, "__notes__", []))
+
+
+@pytest.mark.parametrize(
+    ("shape", "new", "chunks"),
+    [
+        ((2, 3), (3, 2), 1),  # dask reshapes only by merging or splitting axes evenly
+        ((6, 5, 4), (4, 5, 6), (2, 2, 3)),
+        ((4, 6), (8, 3), 2),
+        ((2, 3), (-1, 2), 1),
+        ((2, 0, 4), (-1,), 1),  # and not at all with an empty axis
+        ((0, 3), (3, 0), 1),
+        ((2, 0), (0, 5), 1),
+    ],
+)
+def test_reshape_takes_every_shape_lazily(shape: tuple, new: tuple, chunks: Any):
+    x0 = np.arange(float(math.prod(shape))).reshape(shape)
+    w = np.arange(x0.size, dtype=float).reshape(np.reshape(x0, new).shape) - 2.0
+
+    def run(make: Any) -> tuple:
+        x = mg.tensor(make(x0))
+        y = mg.reshape(x, new)
+        (y * make(w)).sum().backward()
+        return y, x.grad
+
+    expected = run(np.asarray)
+    with lazy():
+        got = run(lambda a: da.from_array(a, chunks=chunks))
+    for g, e in zip(mg.compute(*got), expected, strict=True):
+        _close(g, e)
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        (1, slice(None, None, -2)),  # dask's setitem: IndexError for an int, then a step < 0
+        (-1, slice(2, None, -2)),
+        (None, 0, Ellipsis, slice(3, 0, -1)),  # and it takes no None
+        (Ellipsis, -2),
+        (slice(None, None, -1), 1),
+    ],
+    ids=str,
+)
+def test_basic_assignments_and_getitem_gradients_dask_gets_wrong(key: tuple):
+    x0, v0 = np.arange(12.0).reshape(3, 4), np.arange(12.0).reshape(3, 4)[key] + 100.0
+
+    def run(make: Any) -> tuple:
+        x, v = mg.tensor(make(x0)), mg.tensor(make(v0))
+        y = x * 1
+        y[key] = v
+        (mg.sum(y**2) + mg.sum(x[key] * 3)).backward()  # x[key]'s gradient writes g at key
+        return y, x.grad, v.grad
+
+    expected = run(np.asarray)
+    with lazy():
+        got = run(chunked)
+    for g, e in zip(mg.compute(*got), expected, strict=True):
+        _close(g, e)

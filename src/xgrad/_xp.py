@@ -13,7 +13,7 @@ from __future__ import annotations
 import types
 from typing import Any
 
-from . import _creation, backends
+from . import _creation
 from ._nsbase import TensorNamespace
 from ._tensor import Tensor
 from .ops import FUNCTIONS, NONDIFF
@@ -42,26 +42,16 @@ def _like(name: str) -> Any:
     return fn
 
 
-def _create(name: str) -> Any:
+def _create(name: str, bk: Any) -> Any:
+    """``xp.zeros(...)`` and the like in ``bk``'s namespace: constant tensors on ``bk`` (the
+    backend the rules run on), never on the selected backend or the first backend that takes
+    the device: ``"cpu"`` names both NumPy's device and Dask's."""
     maker = getattr(_creation, name)
 
     def fn(*args: Any, dtype: Any = None, device: Any = None, **kw: Any) -> Tensor:
-        backend = None
-        if device is not None:
-            backend = _backend_of_device(device, backends)
-        return maker(*args, dtype=dtype, constant=True, backend=backend, device=device, **kw)
+        return maker(*args, dtype=dtype, constant=True, backend=bk, device=device, **kw)
 
     return fn
-
-
-def _backend_of_device(device: Any, backends: Any) -> Any:
-    for bk in backends._loaded.values():
-        try:
-            if bk.parse_device(device) == device:
-                return bk
-        except (ValueError, TypeError):
-            continue
-    return None
 
 
 def _asarray(x: Any, dtype: Any = None, device: Any = None, copy: Any = None) -> Any:
@@ -110,12 +100,12 @@ def _build(bk: Any) -> TensorNamespace:
         ones_like=_like("ones_like"),
         full_like=_like("full_like"),
         empty_like=_like("empty_like"),
-        arange=_create("arange"),
-        zeros=_create("zeros"),
-        ones=_create("ones"),
-        full=_create("full"),
-        eye=_create("eye"),
-        linspace=_create("linspace"),
+        arange=_create("arange", bk),
+        zeros=_create("zeros", bk),
+        ones=_create("ones", bk),
+        full=_create("full", bk),
+        eye=_create("eye", bk),
+        linspace=_create("linspace", bk),
     )
     xp = bk.xp
     for name in _DTYPE_NAMES:

@@ -265,6 +265,14 @@ class Backend:
         a stacked copy otherwise."""
         return sliding_windows(self.xp, x, window, stride, dilation)
 
+    def set_basic(self, target: Any, key: tuple, values: Any) -> Any:
+        """``target[key] = values`` for a basic key (ints, slices, ``...``; no ``None``) into
+        an array the caller owns, as the gradient of ``x[1:3]`` writes ``g`` into zeros: in
+        place where the library can; returns the result (a new array where arrays are
+        immutable)."""
+        target[key] = values
+        return target
+
     def slice_add(self, target: Any, key: tuple, values: Any) -> Any:
         """``target[key] += values`` in place for a key of slices (no repeated elements), as
         convolution's and pooling's backward passes scatter windows back; returns ``target``."""

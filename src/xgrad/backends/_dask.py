@@ -1,7 +1,8 @@
 """The Dask (lazy, chunked CPU arrays) backend binding.
 
 Imported only when the Dask backend is asked for: ``import xgrad`` never imports Dask. The
-namespace is ``array_api_compat.dask.array``; every array is a lazy graph of NumPy chunks on
+namespace is ``array_api_compat.dask.array`` with its ``linalg`` replaced by NumPy's routines
+applied matrix by matrix (``_dask_linalg``); every array is a lazy graph of NumPy chunks on
 the one device ``"cpu"``. Forward and backward passes only build graphs: nothing is computed
 until the user asks (``xgrad.compute``, ``Tensor.compute``, ``Tensor.numpy``, ``float(t)``,
 printing a value).
@@ -21,6 +22,7 @@ rebinding one never changes a tensor, or the values a live graph saved for its g
 from __future__ import annotations
 
 import math
+import types
 from typing import Any
 
 from ..errors import BackendUnavailableError
@@ -62,7 +64,8 @@ class DaskBackend(Backend):
         self._np = np
         self._dask = dask
         self._da = da
-        self.xp = xp_dask
+        self.xp = _namespace(xp_dask, np, da)
+        self.other_namespaces = (xp_dask,)
         self.array_types = (da.Array,)
         self.array_type = da.Array
         if not hasattr(da.Array, "device"):
@@ -150,7 +153,7 @@ class DaskBackend(Backend):
         for k in items:
             if getattr(k, "dtype", None) is not None and k.dtype == bool:
                 raise NotImplementedError(
-                    "boolean-mask indexing (x[mask]) is not supported on the dask backend: "
+                    "getitem with a boolean mask (x[mask]) is not supported on the dask backend: "
                     "the result's length depends on the mask's values, which dask does not "
                     "know before computing (unknown chunk sizes). Use xgrad.where(mask, x, 0) "
                     "instead, or compute first (xgrad.compute)."
@@ -188,9 +191,12 @@ class DaskBackend(Backend):
         )
 
     def scatter_set(self, target: Any, index: Any, values: Any) -> Any:
-        if any(_is_int_array(k) for k in _items(index)):
+        items = _items(index)
+        masked = any(_is_mask(k) for k in items)
+        if any(_is_int_array(k) for k in items) or (masked and getattr(values, "ndim", 0)):
             # dask's __setitem__ takes only some integer-array keys (not 2-D ones, and not a
-            # dask array of integers): one lazy NumPy assignment on the whole array instead
+            # dask array of integers), and under a boolean mask it computes where an array of
+            # values goes: one lazy NumPy assignment on the whole array instead
             np = self._np
 
             def put(t: Any, v: Any, key: Any) -> Any:
@@ -199,15 +205,43 @@ class DaskBackend(Backend):
                 return out
 
             return self._whole_array_task("setitem (x[key] = v)", put, target, index, values)
-        out = target.copy()
-        try:
-            out[index] = values
-        except NotImplementedError as exc:
-            raise NotImplementedError(
-                f"assignment x[{index!r}] = v (setitem, and the gradients that need it) is not "
-                f"supported on the dask backend for this key (dask says: {exc})"
-            ) from None
-        return out
+        if all(_is_basic(k) for k in items):
+            return self.set_basic(target, index, values)
+        if 0 in target[index].shape:  # nothing to write; dask's __setitem__ rejects this
+            return target
+        return _assign(target, index, values)
+
+    def set_basic(self, target: Any, key: tuple, values: Any) -> Any:
+        """``target[key] = values`` through dask's ``__setitem__``, with what it gets wrong
+        taken out of the key: it rejects an empty selection (nothing is written then) and
+        ``None``, and fails with an IndexError for an integer before a negative-step slice
+        (``x[1, ::-2] = v``): integers become length-1 slices, ``values`` gets their axes."""
+        np = self._np
+        items = _items(key)
+        dummy = np.broadcast_to(np.zeros((), dtype=bool), target.shape)
+        region = dummy[items].shape  # NumPy's rules, its IndexError for a bad key
+        if 0 in region:
+            return target
+        if any(k is None or isinstance(k, int) for k in items):
+            consumed = sum(k is not None and k is not Ellipsis for k in items)
+            plain, dim = [], 0
+            for k in items:
+                if k is None:
+                    continue
+                if k is Ellipsis:
+                    plain.append(k)
+                    dim += target.ndim - consumed
+                    continue
+                if isinstance(k, int):
+                    i = k + target.shape[dim] if k < 0 else k
+                    k = slice(i, i + 1)
+                plain.append(k)
+                dim += 1
+            items = tuple(plain)
+            if getattr(values, "ndim", 0):
+                values = self._da.broadcast_to(self._da.asarray(values), region)
+                values = self.xp.reshape(values, dummy[items].shape)
+        return _assign(target, items, values)
 
     def _check_known(self, what: str, arrays: list) -> None:
         for a in arrays:
@@ -235,6 +269,57 @@ class DaskBackend(Backend):
         return target
 
 
+def _namespace(xp_dask: Any, np: Any, da: Any) -> types.ModuleType:
+    """``array_api_compat.dask.array`` with its ``linalg`` replaced by NumPy's routines applied
+    matrix by matrix (``_dask_linalg``): batched, any chunks, the standard's results; and a
+    ``reshape`` that takes every shape NumPy's does."""
+    from . import _dask_linalg
+
+    ns = types.ModuleType("xgrad.backends._dask.xp", xp_dask.__doc__)
+    skip = {"__name__", "__doc__", "__spec__", "__loader__", "__package__", "__path__"}
+    ns.__dict__.update({k: v for k, v in vars(xp_dask).items() if k not in skip})
+    ns.linalg = _dask_linalg.namespace()
+    ns.reshape = _any_reshape(xp_dask.reshape, np, da)
+    return ns
+
+
+def _any_reshape(reshape: Any, np: Any, da: Any) -> Any:
+    """``reshape`` for every shape. Dask's own reshapes only by merging or splitting axes
+    evenly (``(2, 3)`` to ``(3, 2)`` raises ``NotImplementedError``), and not at all with an
+    axis of length 0. Where it refuses, the array is flattened (merging every axis) and then
+    split into the new shape, both of which it does, in parallel over chunks; an empty array
+    becomes an empty array of the shape NumPy's rules give (``-1`` resolved)."""
+
+    def any_reshape(x: Any, /, shape: Any, *, copy: bool | None = None, **kwargs: Any) -> Any:
+        if 0 in x.shape:  # dask raises NotImplementedError or TypeError for most of these
+            out = np.empty(x.shape, dtype=bool).reshape(shape).shape  # no memory: size 0
+            return da.empty(out, dtype=x.dtype)
+        try:
+            return reshape(x, shape, copy=copy, **kwargs)
+        except NotImplementedError:
+            return reshape(reshape(x, (-1,), copy=copy), shape, copy=copy, **kwargs)
+
+    any_reshape.__doc__ = reshape.__doc__
+    return any_reshape
+
+
+def _assign(target: Any, key: Any, values: Any) -> Any:
+    """A new dask array: ``target`` with ``values`` at ``key`` (dask's lazy ``__setitem__``)."""
+    out = target.copy()
+    try:
+        out[key] = values
+    except NotImplementedError as exc:
+        raise NotImplementedError(
+            f"assignment x[{key!r}] = v (setitem, and the gradients that need it) is not "
+            f"supported on the dask backend for this key (dask says: {exc})"
+        ) from None
+    return out
+
+
+def _is_basic(k: Any) -> bool:
+    return k is None or k is Ellipsis or isinstance(k, (int, slice))
+
+
 def _alias(arr: Any) -> Any:
     """A new ``dask.array.Array`` over ``arr``'s graph (nothing copied, nothing computed)."""
     return type(arr)(arr.dask, arr.name, arr.chunks, meta=arr._meta)
@@ -247,6 +332,11 @@ def _take(a: Any, key: tuple) -> Any:
 def _is_int_array(k: Any) -> bool:
     dtype = getattr(k, "dtype", None)
     return dtype is not None and getattr(k, "ndim", 0) > 0 and dtype.kind in "iu"
+
+
+def _is_mask(k: Any) -> bool:
+    dtype = getattr(k, "dtype", None)
+    return dtype is not None and dtype.kind == "b"
 
 
 def _items(index: Any) -> Any:

@@ -123,11 +123,12 @@ def _scatter_add(xp: Any, g: Any, *, key: tuple, shape: tuple) -> Any:
     """zeros(shape) with ``g`` added at ``key`` (duplicates accumulate)."""
     zeros = xp.zeros(shape, dtype=g.dtype, device=g.device)
     if is_basic(key):
+        if 0 in tuple(g.shape):  # an empty selection adds nothing (Dask's setitem rejects it)
+            return zeros
         if any(k is None for k in key):  # new axes: drop them from g (setitem takes no None)
             key = tuple(k for k in key if k is not None)
             g = xp.reshape(g, zeros[key].shape)
-        zeros[key] = g
-        return zeros
+        return _backends.of_namespace(xp).set_basic(zeros, key, g)
     return _backends.of_namespace(xp).scatter_add(zeros, key, g)
 
 
