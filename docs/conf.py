@@ -29,7 +29,7 @@ extensions = [
 
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
 root_doc = "index"
-exclude_patterns = ["_build", "_ext", "plots", "**/.ipynb_checkpoints"]
+exclude_patterns = ["_build", "_ext", "plots", "**/.ipynb_checkpoints", "_*.md"]
 
 # -- MyST: the guides are the doctested Markdown files pytest runs ------------------------------
 myst_heading_anchors = 3
