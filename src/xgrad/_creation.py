@@ -158,6 +158,8 @@ def asarray(
             f"asarray: order={order!r} is not supported: xgrad's arrays are C-ordered (the "
             "array API has no other layout); use order='C' or leave it out"
         )
+    if STATE.tracer is not None and isinstance(a, Tensor):
+        STATE.tracer.concrete(a, "xgrad.asarray()")
     data, _ = to_backend_array(a, dtype=dtype, copy=None, backend=backend, device=device)
     return data
 

@@ -25,8 +25,9 @@ import numbers
 from collections.abc import Iterable
 from typing import Any
 
-from ._engine import no_autodiff
+from ._engine import STATE, no_autodiff
 from ._tensor import Tensor
+from .errors import TracingError
 
 __all__ = ["SGD", "Adam", "AdamW", "Optimizer"]
 
@@ -148,6 +149,13 @@ class Optimizer(abc.ABC):
 
     def step(self) -> None:
         """Update every parameter that has a gradient, in place and unrecorded."""
+        if STATE.tracer is not None:
+            raise TracingError(
+                f"xgrad.compile: {type(self).__name__}.step() inside a compiled function: an "
+                "optimizer updates the caller's tensors in place, which a compiled call cannot "
+                "do. Compile the loss and its gradient (xgrad.compile(xgrad.func."
+                "value_and_grad(loss))) and call step() outside, or leave the step uncompiled."
+            )
         with no_autodiff:
             for i, p, group in self._params():
                 g = p.grad

@@ -8,7 +8,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from .. import _autograd
+from .. import _autograd, _op
 from .. import backends as _backends
 from .._engine import STATE, Node, recording
 from .._forward import FWD, tangents_of
@@ -17,7 +17,7 @@ from .._op import Op
 from .._tensor import Tensor, make_tensor
 from ..errors import RetraceWarning, TracingError
 from ._program import Program, build
-from ._trace import SlotRef, Tracer
+from ._trace import Const, SlotRef, Tracer
 
 __all__ = ["Compiled", "compile"]
 
@@ -70,6 +70,8 @@ def _describe(v: Any) -> Any:
     if bk is not None:
         dev = bk.device_of(v) if bk.multi_device else None
         return ("array", bk, dev, tuple(v.shape), v.dtype)
+    if v.__class__ is float:
+        return ("float", v.hex())  # -0.0 and 0.0 differ (1 / x), and nan matches nan
     try:
         hash(v)
     except TypeError:
@@ -79,6 +81,22 @@ def _describe(v: Any) -> Any:
             "value). Pass arrays as tensors, and containers as tuples, lists or dicts."
         ) from None
     return ("value", v.__class__, v)
+
+
+def _aliasing(leaves: Any) -> tuple | None:
+    """Which argument leaves share one array (None: none do)."""
+    first: dict[int, int] = {}
+    out = []
+    shared = False
+    for i, v in enumerate(leaves):
+        d = v._data if isinstance(v, Tensor) else v
+        if isinstance(v, Tensor) or hasattr(d, "shape"):
+            j = first.setdefault(id(d), i)
+            shared |= j != i
+            out.append(j)
+        else:
+            out.append(i)
+    return ("aliases", tuple(out)) if shared else None
 
 
 # -- one trace ---------------------------------------------------------------------------------
@@ -136,6 +154,9 @@ class Compiled:
         if FWD.depth and any(tangents_of(v) for v in leaves):
             return self.fn(*args, **kwargs)  # forward mode: the eager function, op by op
         descr = tuple(_describe(v) for v in leaves)
+        alias = _aliasing(leaves)
+        if alias is not None:  # the same array passed twice: its own programs
+            descr = (*descr, alias)
         enabled = STATE.enabled
         needs_grad = enabled and any(isinstance(v, Tensor) and not v._constant for v in leaves)
         key = (enabled, needs_grad, spec, descr)
@@ -168,7 +189,7 @@ class Compiled:
                     if params is None:
                         params = {
                             "entry": entry,
-                            "res": res,
+                            "res": res,  # handed to the nodes (their saved values)
                             "cache": {},
                             "leaves": leaves,
                             "datas": datas,
@@ -199,7 +220,11 @@ class Compiled:
                 parents.append(p)
             params["parents"] = parents = tuple(parents)
         node_params = {"shared": params, "k": entry.diff_outputs.index(j)}
-        node = Node(entry.op, parents, (), node_params, bk, value)
+        # the residuals are what the node saves: the memory guard locks them (NumPy), as it
+        # does an eager node's, and backward() frees them
+        node = Node(entry.op, parents, tuple(params["res"]), node_params, bk, value)
+        if bk.has_readonly:
+            _op._guard(node, bk)
         return make_tensor(value, bk, node, False)
 
     # -- tracing -------------------------------------------------------------------------------
@@ -226,16 +251,26 @@ class Compiled:
         traced_leaves = []
         input_slots = []
         tracer_tensors = []
+        seen: set[int] = set()
+        originals = []
         for v in leaves:
             if isinstance(v, Tensor):
                 if v._backend is not bk:
                     raise _backends.mismatch_error(bk, v._backend, "xgrad.compile")
-                t = make_tensor(v._data, bk, None, v._constant)
+                data = v._data
+                t = make_tensor(data, bk, None, v._constant)
             elif _backends.backend_of(v) is not None:
+                data = v
                 t = make_tensor(v, _backends.backend_of(v), None, True)
             else:
                 traced_leaves.append(v)
                 continue
+            if id(data) in seen:  # passed twice: the trace must tell the two apart
+                t = make_tensor(
+                    t._backend.xp.asarray(data, copy=True), t._backend, None, t._constant
+                )
+            seen.add(id(data))
+            originals.append(t._data)
             input_slots.append(tracer.input(t))
             tracer_tensors.append(t)
             traced_leaves.append(t)
@@ -256,6 +291,14 @@ class Compiled:
         FWD.depth += 1
         try:
             out = self.fn(*args, **kwargs)
+            for t, d in zip(tracer_tensors, originals, strict=True):
+                if t._data is not d:
+                    raise TracingError(
+                        f"xgrad.compile: {tracer.name} changes an argument in place (x += ..., "
+                        "x[...] = ..., or a write through a view of it); a compiled call "
+                        "cannot change the caller's tensors. Work on a copy (y = x * 1.0) and "
+                        "return the new value."
+                    )
             out_leaves: list = []
             out_spec: list = []
             _flatten(out, out_leaves, out_spec)
@@ -284,7 +327,10 @@ class Compiled:
             STATE.tracer = prev
         all_refs = refs + [r for _, r in side]
         entry.side_grads = [(n, entry.n_out + i) for i, (n, _) in enumerate(side)]
-        fresh = [k[0] != "tensor" for k in entry.out_kinds] + [True] * len(side)
+        fresh = [
+            kind[0] != "tensor" or isinstance(r, Const)  # a constant: a copy per call
+            for kind, r in zip(entry.out_kinds, refs, strict=True)
+        ] + [True] * len(side)
         name = _ident(getattr(self.fn, "__name__", "f"))
         entry.forward = build(tracer, fwd_instrs, input_slots, all_refs, f"{name}_forward", fresh)
         entry.n_out = len(all_refs)
@@ -313,7 +359,7 @@ class Compiled:
                 f"{name}_forward_with_residuals",
                 fresh + [False] * len(fw_res),
             )
-            entry.op = _compiled_op(self, len(entry.diff_inputs))
+            entry.op = _compiled_op(self, len(entry.diff_inputs), len(entry.res_from))
             entry.seed_meta = [tracer.meta[k] for k in seeds]
         for p in (entry.forward, entry.forward_res, entry.backward):
             if p is not None:
@@ -332,7 +378,7 @@ class Compiled:
                 entry.out_kinds.append(("array", None))
                 return tracer.ref(v, None, "output")
             k = tracer.lookup(v)
-            if k is None and not v._constant:
+            if k is None and not v._constant and id(v) not in tracer.made:
                 raise TracingError(
                     f"xgrad.compile: {tracer.name} returned a tensor that needs a gradient "
                     "but is not computed from its arguments; return constants only, or pass "
@@ -426,9 +472,9 @@ def _slots_of(ins: Any) -> set[int]:
     return set(_slot_list(ins.args) + _slot_list(ins.params))
 
 
-def _compiled_op(c: Compiled, n: int) -> Op:
+def _compiled_op(c: Compiled, n: int, n_res: int) -> Op:
     def rule(i: int) -> Callable[..., Any]:
-        def vjp(xp: Any, g: Any, *, shared: dict, k: int) -> Any:
+        def vjp(xp: Any, g: Any, *res: Any, shared: dict, k: int) -> Any:
             if isinstance(xp, TensorNamespace):
                 return _recorded_gradient(c, shared, k, g, i)
             cache = shared["cache"]
@@ -442,20 +488,25 @@ def _compiled_op(c: Compiled, n: int) -> Op:
                     else:
                         shape, dtype = entry.seed_meta[m]
                         seeds.append(xp.zeros(shape, dtype=dtype, device=_device(g)))
-                cache["grads"] = entry.backward.fn(*seeds, *shared["res"])
+                cache["grads"] = entry.backward.fn(*seeds, *res)
                 cache["key"] = key
                 cache["g"] = g  # keeps id(g) unique while cached
             return cache["grads"][i]
 
         return vjp
 
-    return Op(
+    op = Op(
         f"compiled_{_ident(c.__name__)}",
         tuple(f"x{i}" for i in range(n)),
         "positive",  # never run: the forward is the compiled program
         tuple(rule(i) for i in range(n)),
         kind="compiled",
     )
+    # every rule reads all the saved residuals (passed as they are: negative codes)
+    op.save = (-1,) * n_res
+    op.rule_args = tuple(tuple(range(n_res)) for _ in range(n))
+    op.savers = {}
+    return op
 
 
 def _recorded_gradient(c: Compiled, shared: dict, k: int, g: Any, i: int) -> Any:

@@ -11,6 +11,7 @@ from ..backends._dtypes import dtype_is
 from ..ops import FUNCTIONS, OPS
 from ..ops._public import as_tensor_input, run
 from ..ops.nnet import _onehot
+from ..ops.nondiff import NonDiff, call_nondiff
 
 __all__ = [
     "focal_loss",
@@ -39,13 +40,22 @@ def _labels(x: Any, y_true: Any) -> Any:
         )
     # Labels outside [0, C) match no class. Where reading values is free (NumPy) that is an
     # error; on a device it would cost a synchronisation, so there such a row contributes
-    # its logsumexp alone, with the softmax as its gradient (loss and gradient agree).
-    if bk.indices_in_range(y_true, shape[1]) is False:
+    # its logsumexp alone, with the softmax as its gradient (loss and gradient agree). The
+    # check is a non-differentiable function, so xgrad.compile's program repeats it.
+    return call_nondiff(_CHECKED, (y_true,), {"n": shape[1]}, check=False)
+
+
+def _checked(xp: Any, y_true: Any, *, n: int) -> Any:
+    bk = _backends.of_namespace(xp)
+    if bk.indices_in_range(y_true, n) is False:
         raise ValueError(
-            f"class labels must lie in [0, {shape[1]}) for scores with {shape[1]} classes; "
-            f"got labels from {int(bk.xp.min(y_true))} to {int(bk.xp.max(y_true))}"
+            f"class labels must lie in [0, {n}) for scores with {n} classes; "
+            f"got labels from {int(xp.min(y_true))} to {int(xp.max(y_true))}"
         )
     return y_true
+
+
+_CHECKED = NonDiff("checked_labels", _checked, 1, False)
 
 
 def _weights(weights: Any, x: Any, bk: Any) -> Any:
@@ -117,9 +127,16 @@ def negative_log_likelihood(
 def _picked(x: Any, labels: Any) -> tuple[Tensor, Any]:
     """``x[i, labels[i]]`` for each row, through a one-hot mask (so a label that matches no
     class, unchecked on a device, picks nothing, in the value and the gradient alike)."""
-    bk = x._backend if isinstance(x, Tensor) else _backends.backend_of(x)
-    onehot = _onehot(bk.xp, labels, x.shape[1], bk.device_of(labels))
+    # through call_nondiff, which xgrad.compile records (the labels change between calls)
+    onehot = call_nondiff(_ONEHOT, (labels,), {"n": x.shape[1]}, check=False)
     return FUNCTIONS["sum"](FUNCTIONS["where"](onehot, x, 0.0), axis=1), onehot
+
+
+def _onehot_of(xp: Any, labels: Any, *, n: int) -> Any:
+    return _onehot(xp, labels, n, _backends.of_namespace(xp).device_of(labels))
+
+
+_ONEHOT = NonDiff("onehot", _onehot_of, 1, False)
 
 
 def focal_loss(
@@ -287,11 +304,12 @@ def margin_ranking_loss(
                 f"`y` must be a scalar or a shape-(N,) array of 1s and -1s; got shape {shape} "
                 f"for N = {x1.shape[0]}"
             )
+        # as recorded ops (constant tensors), so that xgrad.compile sees y change
         if shape == (1,):
-            y = bk.xp.reshape(y, ())
+            y = FUNCTIONS["reshape"](y, ())
         elif len(shape) == 1 and len(x1.shape) == 2:
-            y = bk.xp.reshape(y, (-1, 1))
-        y = bk.xp.astype(y, x1.dtype)
+            y = FUNCTIONS["reshape"](y, (-1, 1))
+        y = FUNCTIONS["astype"](y, x1.dtype)
     F = FUNCTIONS
     m = F["subtract"](margin, F["multiply"](y, F["subtract"](x1, x2)))
     return F["mean"](F["where"](m > 0, m, 0.0), constant=constant)

@@ -16,6 +16,7 @@ from .. import backends as _backends
 from .._nsbase import TensorNamespace
 from .._op import OPS, Op, apply, register
 from .._tensor import Tensor
+from .nondiff import NonDiff, call_nondiff
 
 __all__ = ["getitem_grad", "is_basic", "normalize_key"]
 
@@ -197,7 +198,13 @@ def _setitem_v(xp: Any, g: Any, *, key: tuple) -> Any:
     data = g._data if isinstance(g, Tensor) else g
     if all(bk.xp.isdtype(k.dtype, "bool") for k in key if hasattr(k, "dtype")):
         return gv  # a mask selects each position once
-    return xp.where(_winning_writes(bk, tuple(data.shape), key, data.device), gv, 0.0)
+    # through call_nondiff: the key may hold computed indices, which xgrad.compile records
+    wins = call_nondiff(_WINS, (g,), {"key": key, "shape": tuple(data.shape)}, check=False)
+    return xp.where(wins, gv, 0.0)
+
+
+def _wins(xp: Any, g: Any, *, key: tuple, shape: tuple) -> Any:
+    return _winning_writes(_backends.of_namespace(xp), shape, key, g.device)
 
 
 def _winning_writes(bk: Any, shape: tuple, key: tuple, device: Any) -> Any:
@@ -212,6 +219,8 @@ def _winning_writes(bk: Any, shape: tuple, key: tuple, device: Any) -> Any:
     owner = bk.scatter_set(bxp.full(shape, -1, dtype=i64, device=device), key, writes)
     return bxp.equal(bk.getitem(owner, key), writes)
 
+
+_WINS = NonDiff("winning_writes", _wins, 1, False)
 
 register(
     Op(
