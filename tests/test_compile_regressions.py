@@ -190,3 +190,17 @@ def test_labels_out_of_range_raise_on_every_call_of_a_compiled_loss() -> None:
     f(x, LABELS[0])
     with pytest.raises(ValueError, match="class labels must lie in"):
         f(x, np.array([0, 1, 3, 0]))
+
+
+def test_backward_frees_what_a_compiled_node_saved() -> None:
+    import gc
+    import weakref
+
+    f = mg.compile(lambda x: mg.sum(mg.exp(mg.sin(x))))
+    x = mg.tensor(np.linspace(0.0, 1.0, 5))
+    y = f(x)
+    saved = [weakref.ref(a) for a in y.creator.saved if a is not x.data.base and a is not x._data]
+    assert saved
+    y.backward()
+    gc.collect()
+    assert all(r() is None for r in saved)  # y is still alive; its residuals are not

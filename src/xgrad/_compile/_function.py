@@ -199,6 +199,8 @@ class Compiled:
                     results.append(make_tensor(value, bk, None, info[0]))
             else:
                 results.append(value)
+        if params is not None:
+            del params["res"]  # the nodes hold them (node.saved), until backward() frees them
         for leaf, j in entry.side_grads:
             inputs[leaf]._leaf_or_node()._grad = outs[j]
         spec = entry.out_spec
