@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 import xgrad as xg
 from op_table import row
 from xgrad import nnet
+from xgrad._op import OPS, apply
 
 SA, SS = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
 
@@ -24,6 +25,14 @@ def _axis(shape: tuple) -> st.SearchStrategy:
 
 
 row("relu", nnet.relu, lambda x: np.maximum(x, 0), 1, avoid=lambda x: x, gap=1e-2)
+row(  # the kink rules' op (g where cond holds), applied as a recorded rule applies it
+    "masked",
+    lambda x: apply(OPS["masked"], (x > 0, x * 2.0)),
+    lambda x: np.where(x > 0, x * 2.0, 0.0),
+    1,
+    avoid=lambda x: x,
+    gap=1e-2,
+)
 row(
     "leaky_relu",
     lambda x: nnet.leaky_relu(x, 0.1),

@@ -49,6 +49,7 @@ _OPS: dict[str, tuple[str, str]] = {
     "absolute": ("fabs({0})", "np.absolute({0})"),
     "power": ("pow({0}, {1})", "np.power({0}, {1})"),
     "where": ("({0} ? {1} : {2})", "np.where({0}, {1}, {2})"),
+    "masked": ("({0} ? {1} : 0)", "np.where({0}, {1}, 0)"),
     "greater": ("({0} > {1})", "np.greater({0}, {1})"),
     "less": ("({0} < {1})", "np.less({0}, {1})"),
     "greater_equal": ("({0} >= {1})", "np.greater_equal({0}, {1})"),
@@ -190,7 +191,7 @@ def _inline(group: Group, value: int) -> str:
 def _fusable(ins: Instr, meta: list) -> bool:
     if ins.op.name not in _OPS or ins.params or getattr(ins.op, "residuals", False):
         return False
-    if getattr(ins.op, "kind", None) not in ("elementwise", "nondiff"):
+    if getattr(ins.op, "kind", None) not in ("elementwise", "nondiff", "rule"):
         return False
     if _dtype_name(meta[ins.out][1]) not in _C_TYPES:
         return False

@@ -6,6 +6,7 @@ from typing import Any
 
 from .. import backends as _backends
 from .._nsbase import TensorNamespace
+from .._op import OPS, apply
 from ..backends._base import sliding_windows as _plain_windows
 from ..backends._dtypes import dtype_is
 
@@ -23,10 +24,12 @@ __all__ = [
 def masked(xp: Any, cond: Any, g: Any) -> Any:
     """``g`` where ``cond`` is true and 0 elsewhere, the backend's fastest exact way.
 
-    In tensor mode (``create_graph=True``) this is the differentiable ``where``.
+    In tensor mode (``create_graph=True``, and while :func:`xgrad.compile` traces) this is
+    the recorded op ``masked`` (registered in :mod:`.elementwise`), which runs the same
+    backend function and is differentiable in ``g``.
     """
     if isinstance(xp, TensorNamespace):
-        return xp.where(cond, g, 0.0)
+        return apply(OPS["masked"], (cond, g))
     return _backends.of_namespace(xp).masked(cond, g)
 
 
