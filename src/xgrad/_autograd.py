@@ -94,6 +94,7 @@ def gradients(
     traced = STATE.tracer is not None and not create_graph
     if traced:
         create_graph = True
+        prev_reuse, STATE.tracer.reuse_residuals = STATE.tracer.reuse_residuals, True
     target_ids = {id(t) for t in targets}
     roots = [node for node, _ in outputs]
     relevant = _relevant(roots, target_ids)
@@ -165,6 +166,8 @@ def gradients(
         STATE.enabled = prev
         for n, g in kept:
             n._grad = g
+        if traced:
+            STATE.tracer.reuse_residuals = prev_reuse
     if traced:
         tracer = STATE.tracer
         return [

@@ -421,7 +421,12 @@ def backward(
     node._grad = seed
     try:
         if traced:
-            _run_tensor_mode(node, traced=True)
+            tracer = STATE.tracer
+            prev_reuse, tracer.reuse_residuals = tracer.reuse_residuals, True
+            try:
+                _run_tensor_mode(node, traced=True)
+            finally:
+                tracer.reuse_residuals = prev_reuse
             if not retain_graph:
                 for n in _reachable(node):
                     if n.op is not None and n.parents is not None:
@@ -575,7 +580,11 @@ def _as_tensor_args(n: Node) -> tuple:
     tans = n.tans or ()
     for k, (code, value) in enumerate(zip(op.save, n.saved or (None,) * len(op.save), strict=True)):
         if code == op.nin + 1:
-            out.append(None)  # a residual is not connected to the graph: the rule recomputes it
+            tracer = STATE.tracer
+            if tracer is not None and tracer.reuse_residuals and value is not None:
+                out.append(make_tensor(value, bk, None, True))  # xgrad.compile's slot for it
+            else:
+                out.append(None)  # not connected to the graph: the rule recomputes it
             continue
         if code < 0 or not hasattr(value, "shape"):
             out.append(value)  # shapes and Python scalars stay as they are

@@ -424,8 +424,14 @@ class Compiled:
             seeds.append(tracer.input(s))
             pairs.append((v._leaf_or_node(), s))
         targets = [inputs[i]._leaf_or_node() for i in diff_in]
-        with recording(True):
-            grads = _autograd.gradients(pairs, targets, create_graph=True)
+        # the recorded backward pass is replayed, never differentiated through the tape
+        # (higher orders through the call run the function again), so it reuses residuals
+        tracer.reuse_residuals = True
+        try:
+            with recording(True):
+                grads = _autograd.gradients(pairs, targets, create_graph=True)
+        finally:
+            tracer.reuse_residuals = False
         refs = []
         for g in grads:
             refs.append(None if g is None else tracer.ref(g, None, "gradient"))

@@ -69,7 +69,7 @@ class Program:
         for ins in self.instrs:
             args = [_subst(a, alias) for a in ins.args]
             params = _subst(ins.params, alias) if ins.params else ins.params
-            ins = Instr(ins.op, args, params, ins.out)
+            ins = Instr(ins.op, args, params, ins.out, ins.res_out)
             same = _identity(ins, meta, consts, self.bk)
             if same is not None:
                 alias[ins.out] = same
@@ -92,7 +92,7 @@ class Program:
             _slots(o, live)
         kept = []
         for ins in reversed(self.instrs):
-            if ins.out in live:
+            if ins.out in live or ins.res_out in live:
                 kept.append(ins)
                 for a in ins.args:
                     _slots(a, live)
@@ -153,11 +153,15 @@ class Program:
                 call_args = [_expr(a, g, self.tracer) for a in it.args]
                 for key, v in (it.params or {}).items():
                     call_args.append(f"{key}={_expr(v, g, self.tracer)}")
-                call = f"{fname}({', '.join(call_args)})" + ("[0]" if it.op.residuals else "")
+                call = f"{fname}({', '.join(call_args)})"
+                if it.op.residuals:
+                    lines.append(f"    v{it.out}, v{_res_name(it, last)} = {call}")
+                    call = f"v{it.out}"
                 if meta[it.out][0] == () and bk.name == "numpy":
                     g.setdefault("_fix", _numpy_fix(bk))
                     call = f"_fix({call})"
-                lines.append(f"    v{it.out} = {call}")
+                if call != f"v{it.out}":
+                    lines.append(f"    v{it.out} = {call}")
             for k in sorted(set(reads[i])):
                 if last.get(k) == i and k not in self.inputs:
                     lines.append(f"    del v{k}")
@@ -219,11 +223,13 @@ class Program:
                 call_args.append(f"out=v{target}")
             call = f"{fname}({', '.join(call_args)})"
             if op.residuals:
-                call += "[0]"
+                lines.append(f"    v{ins.out}, v{_res_name(ins, last)} = {call}")
+                call = f"v{ins.out}"
             if out_meta[0] == () and target is None and bk.name == "numpy":
                 g.setdefault("_fix", _numpy_fix(bk))
                 call = f"_fix({call})"
-            lines.append(f"    v{ins.out} = {call}")
+            if call != f"v{ins.out}":
+                lines.append(f"    v{ins.out} = {call}")
             # what died here: kept bound for the next call if reusable, else deleted
             gone = [k for k in free if k != target]  # offered twice, taken by nobody
             nxt = []
@@ -416,6 +422,12 @@ def _ufunc_outputs(instrs: Sequence[Instr], bk: Any) -> set[int]:
             if isinstance(fn, np.ufunc) and fn is getattr(np, impl, None) and fn.nout == 1:
                 out.add(ins.out)
     return out
+
+
+def _res_name(ins: Instr, last: dict) -> str:
+    """The variable for an op's residual: its slot if something reads it, else a throwaway."""
+    k = ins.res_out
+    return str(k) if k is not None and k in last else "_"
 
 
 def _numpy_fix(bk: Any) -> Any:

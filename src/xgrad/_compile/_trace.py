@@ -61,13 +61,16 @@ class Const:
 class Instr:
     """One op application: ``out = op(*args, **params)``."""
 
-    __slots__ = ("args", "op", "out", "params")
+    __slots__ = ("args", "op", "out", "params", "res_out")
 
-    def __init__(self, op: Op, args: list, params: dict | None, out: int) -> None:
+    def __init__(
+        self, op: Op, args: list, params: dict | None, out: int, res_out: int | None = None
+    ) -> None:
         self.op = op
         self.args = args  # SlotRef, Const or a Python literal, per input
         self.params = params  # may hold SlotRef / Const inside
         self.out = out
+        self.res_out = res_out  # the slot of an op's residual (softmax inside a loss), if used
 
     def __repr__(self) -> str:
         return f"v{self.out} = {self.op.name}({self.args}, {self.params})"
@@ -103,6 +106,9 @@ class Tracer:
         # them to read a gradient
         self.made: set[int] = set()
         self.foreign: list[tuple] = []
+        # while a backward pass that nobody differentiates further is recorded, its rules
+        # get the forward's residuals (xgrad._engine._as_tensor_args) instead of recomputing
+        self.reuse_residuals = False
 
     def check_foreign(self) -> None:
         """Raise if the function used a tensor that needs a gradient, is not an argument and
@@ -199,7 +205,15 @@ class Tracer:
         k = self.new_slot(out._data)
         self.bind(out, k)
         self.keep.append(inputs)
-        self.instrs.append(Instr(op, args, params, k))
+        res_out = None
+        node = out._node
+        if op.residuals and node is not None and node.saved and op.res_slot >= 0:
+            res = node.saved[op.res_slot]
+            if isinstance(res, self.bk.array_types):  # recorded rules may reuse it
+                res_out = self.new_slot(res)
+                self.by_array[id(res)] = res_out
+                self.keep.append(res)
+        self.instrs.append(Instr(op, args, params, k, res_out))
 
     def record_nondiff(self, nd: Any, bk: Any, args: Sequence[Any], kwargs: dict, out: Any) -> None:
         """A non-differentiable function (a comparison, ``floor``, ``argmax``) ran: its
