@@ -25,6 +25,13 @@ def _axis(shape: tuple) -> st.SearchStrategy:
 
 
 row("relu", nnet.relu, lambda x: np.maximum(x, 0), 1, avoid=lambda x: x, gap=1e-2)
+row(  # the engine's un-broadcasting of a bias gradient, applied as a recorded backward does
+    "sum_leading",
+    lambda x: apply(OPS["sum_leading"], (x,), {"lead": 1}),
+    lambda x: np.sum(x, axis=0),
+    1,
+    min_dims=1,
+)
 row(  # the kink rules' op (g where cond holds), applied as a recorded rule applies it
     "masked",
     lambda x: apply(OPS["masked"], (x > 0, x * 2.0)),

@@ -281,7 +281,7 @@ def _unbroadcast(xp: Any, g: Any, shape: tuple) -> Any:
     lead = len(gshape) - len(shape)
     if lead > 0 and shape and gshape[lead:] == shape:  # leading axes only (a bias)
         if isinstance(xp, TensorNamespace):
-            return xp.sum(g, axis=tuple(range(lead)))
+            return xp.sum_leading(g, lead)  # recorded; the same bits as the array mode
         return _backends.of_namespace(xp).sum_leading(g, lead)
     if lead >= 0:
         axes = tuple(range(lead)) + tuple(

@@ -16,6 +16,7 @@ from typing import Any
 from . import _creation
 from ._nsbase import TensorNamespace
 from ._tensor import Tensor
+from ._op import OPS, apply
 from .ops import FUNCTIONS, NONDIFF
 from .ops.linalg import LINALG
 from .ops.nondiff import call_nondiff
@@ -86,6 +87,12 @@ _DTYPE_NAMES = (
 )
 
 
+def _sum_leading(x: Any, lead: int) -> Any:
+    """The sum over the first ``lead`` axes, the engine's un-broadcasting of a gradient (the
+    op ``sum_leading``: the backend's fast way, recorded)."""
+    return apply(OPS["sum_leading"], (x,), {"lead": lead})
+
+
 def _build(bk: Any) -> TensorNamespace:
     ns: dict[str, Any] = {}
     for name, fn in FUNCTIONS.items():
@@ -114,6 +121,7 @@ def _build(bk: Any) -> TensorNamespace:
     for name in ("isdtype", "finfo", "iinfo", "e", "pi", "inf", "nan"):
         if hasattr(xp, name):
             ns[name] = getattr(xp, name)
+    ns["sum_leading"] = _sum_leading
     ns["linalg"] = types.SimpleNamespace(**LINALG)
     ns["backend"] = bk
     return TensorNamespace(**ns)
