@@ -15,8 +15,8 @@ from typing import Any
 
 from . import _creation
 from ._nsbase import TensorNamespace
-from ._tensor import Tensor
 from ._op import OPS, apply
+from ._tensor import Tensor
 from .ops import FUNCTIONS, NONDIFF
 from .ops.linalg import LINALG
 from .ops.nondiff import call_nondiff
