@@ -215,6 +215,68 @@ def test_op_table_rows_are_lazy_and_match_numpy(r: Row):
     check()
 
 
+# -- gradients follow the input's chunks ----------------------------------------------------------
+def _layers(a: Any) -> list[str]:
+    return [name.rsplit("-", 1)[0] for name in a.dask.layers]
+
+
+@pytest.mark.parametrize("reduce", ["sum", "mean"])
+def test_a_reductions_gradient_has_the_inputs_chunks_without_a_rechunk(reduce):
+    # The regression: sum's gradient (the seed broadcast to x's shape) was ONE chunk spanning
+    # x, which the elementwise rules after it rechunked; that broke Dask's fusion, and at 3e8
+    # elements the example held 3 GB (a whole gradient) where 0.6 GB suffices.
+    x0 = np.linspace(0.0, 10.0, 1_000)
+    with lazy():
+        x = mg.tensor(da.from_array(x0, chunks=100))
+        f = getattr(mg, reduce)(mg.sin(x) * mg.exp(-x / 3))
+        f.backward()
+        g = x.grad
+        assert g.chunks == x.data.chunks
+        assert not [name for name in _layers(g) if name.startswith("rechunk")]
+    ref = mg.tensor(x0)
+    getattr(mg, reduce)(mg.sin(ref) * mg.exp(-ref / 3)).backward()
+    np.testing.assert_allclose(host(g), ref.grad, rtol=1e-12)
+
+
+def test_a_gradient_broadcast_along_some_axes_keeps_the_other_axes_chunks():
+    x0 = np.arange(24.0).reshape(4, 6)
+    x = mg.tensor(da.from_array(x0, chunks=(2, 3)))
+    (mg.sum(x**2, axis=0, keepdims=True) * mg.tensor(da.ones((1, 6), chunks=(1, 3)))).sum(
+        axis=1
+    ).sum().backward()
+    assert x.grad.chunks == ((2, 2), (3, 3))
+    np.testing.assert_allclose(host(x.grad), 2 * x0)
+    y = mg.tensor(da.from_array(x0, chunks=(2, 3)))
+    mg.mean(y, axis=1).sum().backward()
+    assert y.grad.chunks == ((2, 2), (3, 3))
+    np.testing.assert_allclose(host(y.grad), np.full((4, 6), 1 / 6))
+
+
+def test_the_saved_shape_is_a_plain_tuple_to_every_other_use():
+    from xgrad.backends._dask import ChunkedShape
+
+    bk = mg.backends.load("dask")
+    a = da.ones((4, 6), chunks=(2, 3))
+    s = bk.saved_shape(a)
+    assert isinstance(s, ChunkedShape) and s == (4, 6) and s.chunks == a.chunks
+    assert hash(s) == hash((4, 6)) and s[1:] == (6,) and type(s[1:]) is tuple
+    import pickle
+
+    t = pickle.loads(pickle.dumps(s))
+    assert t == s and t.chunks == s.chunks
+    # what dask cannot broadcast it still refuses, and a plain shape keeps dask's own chunks
+    with pytest.raises(ValueError):
+        bk.xp.broadcast_to(a, ChunkedShape((4, 5), ((4,), (5,))))
+    assert bk.xp.broadcast_to(da.ones((1, 6), chunks=(1, 3)), (4, 6)).chunks == ((4,), (3, 3))
+    assert mg.backends.of_namespace(bk.xp) is bk
+    import array_api_compat.dask.array as stock
+
+    assert mg.backends.of_namespace(stock) is bk
+    # unknown chunk sizes: the plain shape
+    u = a[a[:, 0] > 0]
+    assert type(bk.saved_shape(u)) is tuple
+
+
 # -- compute, persist ----------------------------------------------------------------------------
 def test_compute_shares_the_forward_in_one_pass():
     x = mg.tensor(chunked(np.linspace(0.0, 1.0, 8)))
