@@ -297,6 +297,48 @@ def test_a_seed_that_depends_on_real_work_is_computed_once():
     np.testing.assert_allclose(host(w.grad), np.full(30, x0.sum()))
 
 
+def test_the_seed_is_not_multiplied_in():
+    x0 = np.linspace(0.0, 10.0, 600)
+    with lazy():
+        x = mg.tensor(da.from_array(x0, chunks=100))
+        mg.sum(mg.sin(x) * mg.exp(-x / 3)).backward()
+        names = _layers(x.grad)
+        # sin(x) exp(-x/3)'s two products by the seed are gone: s * e, e * cos(x) remain
+        assert names.count("mul") == 2 and not [n for n in names if "ones" in n]
+        assert type(x.grad) is da.Array  # a plain array reaches the user
+    ref = mg.tensor(x0)
+    mg.sum(mg.sin(ref) * mg.exp(-ref / 3)).backward()
+    np.testing.assert_allclose(host(x.grad), ref.grad, rtol=1e-12)
+    for leaf in (mg.tensor(da.arange(4.0, chunks=2)),):  # a leaf's own seed, handed over
+        leaf.backward()
+        assert type(leaf.grad) is da.Array and host(leaf.grad).tolist() == [1.0] * 4
+
+
+def test_ones_times_an_array_is_the_array_only_where_that_is_exact():
+    from xgrad.backends._dask import Ones
+
+    bk = mg.backends.load("dask")
+    ones = bk.ones_seed(da.zeros(4, chunks=2))
+    assert isinstance(ones, Ones) and host(ones).tolist() == [1.0] * 4
+    v = da.from_array(np.array([np.nan, -0.0, np.inf, 3.0]), chunks=2)
+    for product in (ones * v, v * ones):
+        assert product.name == v.name and product is not v and type(product) is da.Array
+    big = da.arange(8.0, chunks=4).reshape(2, 4)
+    assert (ones * big).name == big.name  # ones broadcast into the other's shape
+    # anything else is a real product: another dtype, a smaller operand, a number
+    assert (ones * v.astype(np.float32)).dtype == np.float64
+    assert host(ones * da.from_array(np.array([2.0]))).tolist() == [2.0] * 4
+    assert host(ones * 2.0).tolist() == [2.0] * 4
+    assert isinstance(bk.xp.reshape(ones, (2, 2)), Ones)
+    assert isinstance(bk.xp.broadcast_to(bk.xp.reshape(ones, (1, 4)), (3, 4)), Ones)
+    # backward(create_graph=True) seeds with an ordinary tensor of ones
+    x = mg.tensor(da.arange(1.0, 4.0, chunks=2))
+    (x**3).sum().backward(create_graph=True)
+    g = x.grad
+    g.sum().backward()
+    np.testing.assert_allclose(host(x.grad), 6 * np.arange(1.0, 4.0))
+
+
 def test_the_saved_shape_is_a_plain_tuple_to_every_other_use():
     from xgrad.backends._dask import ChunkedShape
 

@@ -277,6 +277,12 @@ class Backend:
         target[key] = target[key] + values
         return target
 
+    def ones_seed(self, like: Any) -> Any:
+        """The seed of a plain ``backward()`` without ``grad``: ones shaped like ``like``
+        (the result). A lazy backend may return an array that knows it holds ones, so that
+        the rules it reaches skip multiplying by it (Dask); it never reaches a user."""
+        return self.xp.ones_like(like)
+
     def owned(self, arr: Any) -> Any:
         """Return ``arr`` if the caller may mutate it in place, otherwise a writable copy.
 

@@ -89,16 +89,67 @@ def _namespace(xp_dask: Any, da: Any) -> Any:
     ns.__dict__.update({k: v for k, v in vars(xp_dask).items() if k not in skip})
     ns.__getattr__ = lambda name: getattr(xp_dask, name)  # anything added lazily
     stock = xp_dask.broadcast_to
+    stock_reshape = xp_dask.reshape
 
     def broadcast_to(x: Any, /, shape: Any, **kwargs: Any) -> Any:
         chunks = getattr(shape, "chunks", None)
         if chunks is None or kwargs or not isinstance(x, da.Array) or _has_unknown_chunks(x):
-            return stock(x, shape, **kwargs)
+            out = stock(x, shape, **kwargs)
+            return _ones_like_it(out) if isinstance(x, Ones) else out
         return _broadcast_to(da, x, shape, chunks)
 
+    def reshape(x: Any, /, shape: Any, **kwargs: Any) -> Any:
+        out = stock_reshape(x, shape, **kwargs)
+        return _ones_like_it(out) if isinstance(x, Ones) else out
+
     broadcast_to.__doc__ = stock.__doc__
+    reshape.__doc__ = stock_reshape.__doc__
     ns.broadcast_to = broadcast_to
+    ns.reshape = reshape
     return ns
+
+
+def _ones_type(da: Any) -> type:
+    """The class of :data:`Ones` arrays (made when the backend loads: it subclasses
+    ``dask.array.Array``)."""
+    import numpy as np
+
+    def times_one(ones: Any, other: Any) -> Any:
+        # ones * other is other, exactly (1 * v == v for every float, nan and -0.0 included),
+        # when other is a plain dask array of the result's shape and dtype
+        if type(other) is not da.Array or _has_unknown_chunks(other):
+            return None
+        if np.broadcast_shapes(ones.shape, other.shape) != other.shape:
+            return None
+        if np.result_type(ones.dtype, other.dtype) != other.dtype:
+            return None
+        return _alias(other)
+
+    class OnesArray(da.Array):
+        """A Dask array known to hold ones: the seed of ``backward()``, and what ``reshape``
+        and ``broadcast_to`` make of it. Multiplied by an array of the product's shape and
+        dtype it gives that array (a new ``Array`` object over the same graph), so the rules'
+        ``g * f'(x)`` costs no pass over the data where ``g`` is the seed. It never reaches
+        a user: the gradients handed over are plain arrays (``DaskBackend.owned``)."""
+
+        def __mul__(self, other: Any) -> Any:
+            out = times_one(self, other)
+            return super().__mul__(other) if out is None else out
+
+        def __rmul__(self, other: Any) -> Any:
+            out = times_one(self, other)
+            return super().__rmul__(other) if out is None else out
+
+    return OnesArray
+
+
+#: the class of arrays known to hold ones (set when the backend loads; see :func:`_ones_type`)
+Ones: Any = type(None)
+
+
+def _ones_like_it(arr: Any) -> Any:
+    """``arr`` (ones) as a :data:`Ones` array over the same graph."""
+    return Ones(arr.dask, arr.name, arr.chunks, meta=arr._meta)
 
 
 def _broadcast_to(da: Any, x: Any, shape: tuple, chunks: tuple) -> Any:
@@ -118,6 +169,8 @@ def _broadcast_to(da: Any, x: Any, shape: tuple, chunks: tuple) -> Any:
         chunks[i] if i < lead or x.shape[i - lead] == 1 else x.chunks[i - lead]
         for i in range(len(shape))
     )
+    if isinstance(x, Ones):  # ones, made in each chunk: nothing to depend on
+        return _ones_like_it(da.ones(tuple(shape), dtype=x.dtype, chunks=new))
     tiny = _tiny_graph(x)
     if tiny is None or not all(shape):
         return da.broadcast_to(x, tuple(shape), chunks=new)
@@ -173,6 +226,9 @@ class DaskBackend(Backend):
         import numpy as np
 
         dask, da, xp_dask = _import_dask()
+        global Ones
+        if Ones is type(None):
+            Ones = _ones_type(da)
         self._np = np
         self._dask = dask
         self._da = da
@@ -209,6 +265,18 @@ class DaskBackend(Backend):
     def to_device(self, arr: Any, device: Any) -> Any:
         self.parse_device(device)
         return arr
+
+    def ones_seed(self, like: Any) -> Any:
+        """Ones shaped and chunked like ``like``, as a :data:`Ones` array: the rules that
+        multiply the output's gradient by something skip the multiplication by the seed."""
+        seed = self.xp.ones_like(like)
+        if not isinstance(seed, self._da.Array) or _has_unknown_chunks(seed):
+            return seed
+        return _ones_like_it(seed)
+
+    def owned(self, arr: Any) -> Any:
+        # a gradient handed to a user is a plain dask array (never a Ones array)
+        return _alias(arr) if isinstance(arr, Ones) else arr
 
     def saved_shape(self, arr: Any) -> tuple:
         """``arr.shape`` with ``arr.chunks`` riding along (see :class:`ChunkedShape`)."""
@@ -359,7 +427,9 @@ class DaskBackend(Backend):
 
 def _alias(arr: Any) -> Any:
     """A new ``dask.array.Array`` over ``arr``'s graph (nothing copied, nothing computed)."""
-    return type(arr)(arr.dask, arr.name, arr.chunks, meta=arr._meta)
+    import dask.array as da
+
+    return da.Array(arr.dask, arr.name, arr.chunks, meta=arr._meta)
 
 
 def _take(a: Any, key: tuple) -> Any:
