@@ -316,6 +316,12 @@ def _fmt_mem(nbytes: int) -> str:
     return f"{mb:.3f}"
 
 
+def _fmt_target(x: float) -> str:
+    """A target's value: two decimals, or two significant digits below 0.01 (a relative
+    error of 1e-13 must not read 0.00)."""
+    return f"{x:.2f}" if x == 0 or abs(x) >= 0.01 or x != x else f"{x:.1e}"
+
+
 def format_result(result: Mapping[str, Any]) -> str:
     """Markdown for one benchmark result (see ``bench_cpu.py`` for the dict's layout).
 
@@ -358,7 +364,7 @@ def format_result(result: Mapping[str, Any]) -> str:
             status = "MET" if tgt["met"] else "NOT MET"
             out.append(
                 f"- Target ({tgt['case']}): {tgt['what']} <= {tgt['limit']:g}: "
-                f"{tgt['value']:.2f} -> **{status}**"
+                f"{_fmt_target(tgt['value'])} -> **{status}**"
             )
     for note in result.get("notes", []):
         out.append(f"- Note: {note}")

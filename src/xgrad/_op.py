@@ -228,8 +228,14 @@ def _make_saver(
     return eval(src, {"_shape": _shape})
 
 
+_SAVED_SHAPE_OF = _backends.saved_shape_of
+
+
 def _shape(v: Any) -> tuple:
-    return getattr(v, "shape", ())
+    """The shape a node saves for ``v`` (a rule's ``x_shape``): ``v.shape``, or what its
+    backend's :attr:`~xgrad.Backend.saved_shape` gives (Dask's chunks ride along)."""
+    keep = _SAVED_SHAPE_OF.get(v.__class__)
+    return getattr(v, "shape", ()) if keep is None else keep(v)
 
 
 def register(op: Op, *aliases: str) -> Op:

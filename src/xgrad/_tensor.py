@@ -269,7 +269,7 @@ class Tensor:
         xp = bk.xp
         data = self._data
         if grad is None:
-            return xp.ones_like(data)
+            return xp.ones_like(data) if keep_tensor else bk.ones_seed(data)
         if isinstance(grad, Tensor):
             if grad._backend is not bk:
                 devs = (self.device, grad.device)

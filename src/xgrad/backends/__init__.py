@@ -62,6 +62,9 @@ _loaded: dict[str, Backend] = {}
 _namespace_to_backend: dict[int, Backend] = {}
 #: maps an array type to its backend, filled as backends load (a dict lookup per foreign input)
 _type_to_backend: dict[type, Backend] = {}
+#: maps an array type to what a graph node saves as its shape (:meth:`Backend.saved_shape`),
+#: for the backends whose arrays have a layout beyond the shape (Dask's chunks)
+saved_shape_of: dict[type, Any] = {}
 
 
 def known_backends() -> tuple[str, ...]:
@@ -150,6 +153,8 @@ def load(name: str | Backend) -> Backend:
         _namespace_to_backend[id(ns)] = bk
     for t in bk.array_types:
         _type_to_backend[t] = bk
+        if bk.saved_shape is not None:
+            saved_shape_of[t] = bk.saved_shape
     return bk
 
 

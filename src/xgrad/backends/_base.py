@@ -74,6 +74,11 @@ class Backend:
         Whether arrays are lazy graphs that compute only when asked (Dask): then
         :meth:`compute_many` and :meth:`persist_many` do work, and :func:`xgrad.compute`
         computes this backend's arrays.
+    saved_shape : callable or None
+        ``saved_shape(arr)``: what a graph node saves where a derivative rule asks for an
+        input's shape (``x_shape``), for a library whose arrays have a layout beyond the
+        shape that the rule's results should follow (Dask: the shape as a tuple that also
+        carries the chunks, which its ``broadcast_to`` uses). ``None``: ``arr.shape``.
     other_namespaces : tuple
         Further namespaces (besides ``xp``) that rules may be called with and that mean this
         backend (the stock ``array_api_compat.numpy`` where ``xp`` is a tuned copy of it).
@@ -98,6 +103,7 @@ class Backend:
     name: str = ""
     xp: Any = None
     other_namespaces: tuple = ()
+    saved_shape: Any = None
     array_types: tuple[type, ...] = ()
     array_type: type = object
     multi_device: bool = False
@@ -278,6 +284,12 @@ class Backend:
         convolution's and pooling's backward passes scatter windows back; returns ``target``."""
         target[key] = target[key] + values
         return target
+
+    def ones_seed(self, like: Any) -> Any:
+        """The seed of a plain ``backward()`` without ``grad``: ones shaped like ``like``
+        (the result). A lazy backend may return an array that knows it holds ones, so that
+        the rules it reaches skip multiplying by it (Dask); it never reaches a user."""
+        return self.xp.ones_like(like)
 
     def owned(self, arr: Any) -> Any:
         """Return ``arr`` if the caller may mutate it in place, otherwise a writable copy.
