@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable
@@ -16,7 +17,7 @@ from .._nsbase import TensorNamespace
 from .._op import Op
 from .._tensor import Tensor, make_tensor
 from ..errors import RetraceWarning, TracingError
-from ._program import Program, build
+from ._program import Program, _slot_list, build
 from ._trace import Const, SlotRef, Tracer
 
 __all__ = ["Compiled", "compile"]
@@ -468,15 +469,11 @@ class Compiled:
 
 
 def _ident(name: str) -> str:
-    import re
-
     out = re.sub(r"[^0-9a-zA-Z_]", "_", name)[:40]
     return out if out and not out[0].isdigit() else "f_" + out
 
 
 def _slots_of(ins: Any) -> set[int]:
-    from ._program import _slot_list
-
     return set(_slot_list(ins.args) + _slot_list(ins.params))
 
 

@@ -8,9 +8,9 @@ forward + backward of an elementwise function reads its input once. A ``sum`` ov
 of a group's value that nothing else uses becomes a ``cupy.ReductionKernel`` whose map
 expression is that value's expression, so the sum is fused too.
 
-The kernel source is built from op names, slot numbers, dtypes and numbers only. The same
-group also has a NumPy form (:attr:`Group.numpy_source`): tests run it on the CPU, through
-the same grouping and code generation, to check what the CUDA source computes.
+The kernel source is built from op names, slot numbers, dtypes and numbers only. Each group
+also runs op by op from the op table (:meth:`Group.reference_fn`): tests run that on the CPU,
+through the same grouping and code generation, to check what the CUDA source computes.
 """
 
 from __future__ import annotations
@@ -23,38 +23,38 @@ from ._trace import Instr, SlotRef
 
 __all__ = ["Group", "Reduction", "fuse"]
 
-# op name -> (C++ template, NumPy template); {0}, {1}, {2} are the operands
-_OPS: dict[str, tuple[str, str]] = {
-    "add": ("({0} + {1})", "np.add({0}, {1})"),
-    "subtract": ("({0} - {1})", "np.subtract({0}, {1})"),
-    "multiply": ("({0} * {1})", "np.multiply({0}, {1})"),
-    "divide": ("({0} / {1})", "np.divide({0}, {1})"),
-    "negative": ("(-{0})", "np.negative({0})"),
-    "positive": ("({0})", "np.positive({0})"),
-    "square": ("({0} * {0})", "np.square({0})"),
-    "sin": ("sin({0})", "np.sin({0})"),
-    "cos": ("cos({0})", "np.cos({0})"),
-    "tan": ("tan({0})", "np.tan({0})"),
-    "exp": ("exp({0})", "np.exp({0})"),
-    "expm1": ("expm1({0})", "np.expm1({0})"),
-    "log": ("log({0})", "np.log({0})"),
-    "log1p": ("log1p({0})", "np.log1p({0})"),
-    "sqrt": ("sqrt({0})", "np.sqrt({0})"),
-    "tanh": ("tanh({0})", "np.tanh({0})"),
-    "sinh": ("sinh({0})", "np.sinh({0})"),
-    "cosh": ("cosh({0})", "np.cosh({0})"),
-    "arcsin": ("asin({0})", "np.arcsin({0})"),
-    "arccos": ("acos({0})", "np.arccos({0})"),
-    "arctan": ("atan({0})", "np.arctan({0})"),
-    "absolute": ("fabs({0})", "np.absolute({0})"),
-    "power": ("pow({0}, {1})", "np.power({0}, {1})"),
-    "where": ("({0} ? {1} : {2})", "np.where({0}, {1}, {2})"),
-    "masked": ("({0} ? {1} : 0)", "np.where({0}, {1}, 0)"),
-    "greater": ("({0} > {1})", "np.greater({0}, {1})"),
-    "less": ("({0} < {1})", "np.less({0}, {1})"),
-    "greater_equal": ("({0} >= {1})", "np.greater_equal({0}, {1})"),
-    "less_equal": ("({0} <= {1})", "np.less_equal({0}, {1})"),
-    "equal": ("({0} == {1})", "np.equal({0}, {1})"),
+# op name -> C++ template; {0}, {1}, {2} are the operands
+_OPS: dict[str, str] = {
+    "add": "({0} + {1})",
+    "subtract": "({0} - {1})",
+    "multiply": "({0} * {1})",
+    "divide": "({0} / {1})",
+    "negative": "(-{0})",
+    "positive": "({0})",
+    "square": "({0} * {0})",
+    "sin": "sin({0})",
+    "cos": "cos({0})",
+    "tan": "tan({0})",
+    "exp": "exp({0})",
+    "expm1": "expm1({0})",
+    "log": "log({0})",
+    "log1p": "log1p({0})",
+    "sqrt": "sqrt({0})",
+    "tanh": "tanh({0})",
+    "sinh": "sinh({0})",
+    "cosh": "cosh({0})",
+    "arcsin": "asin({0})",
+    "arccos": "acos({0})",
+    "arctan": "atan({0})",
+    "absolute": "fabs({0})",
+    "power": "pow({0}, {1})",
+    "where": "({0} ? {1} : {2})",
+    "masked": "({0} ? {1} : 0)",
+    "greater": "({0} > {1})",
+    "less": "({0} < {1})",
+    "greater_equal": "({0} >= {1})",
+    "less_equal": "({0} <= {1})",
+    "equal": "({0} == {1})",
 }
 _C_TYPES = {"float64": "double", "float32": "float", "bool": "bool"}
 
@@ -73,7 +73,6 @@ class Group:
         self.meta = meta
         self.name = f"xgrad_fused_{instrs[0].out}"
         self.cuda_source = self._cuda()
-        self.numpy_source = self._numpy()
 
     def _ctype(self, k: int) -> str:
         return _C_TYPES[_dtype_name(self.meta[k][1])]
@@ -90,7 +89,7 @@ class Group:
             ops = [
                 f"v{a.k}" if isinstance(a, SlotRef) else self._literal(a, ctype) for a in ins.args
             ]
-            expr = _OPS[ins.op.name][0].format(*ops)
+            expr = _OPS[ins.op.name].format(*ops)
             if ins.out in self.outputs:
                 lines.append(f"o{ins.out} = ({ctype}){expr};")
                 lines.append(f"{ctype} v{ins.out} = o{ins.out};")
@@ -106,20 +105,18 @@ class Group:
     def out_params(self) -> str:
         return ", ".join(f"{self._ctype(k)} o{k}" for k in self.outputs)
 
-    def _numpy(self) -> str:
+    def reference_fn(self, bk: Any) -> Any:
+        """The group run op by op on backend ``bk`` (each op's own forward, from the op
+        table): what the kernel computes, for tests on the CPU."""
+        g: dict[str, Any] = {"__builtins__": {}}
         lines = [f"def {self.name}({', '.join(f'v{k}' for k in self.inputs)}):"]
-        for ins in self.instrs:
-            ops = [f"v{a.k}" if isinstance(a, SlotRef) else repr(a) for a in ins.args]
-            lines.append(f"    v{ins.out} = {_OPS[ins.op.name][1].format(*ops)}")
-        outs = ", ".join(f"v{k}" for k in self.outputs)
-        lines.append(f"    return ({outs},)")
-        return "\n".join(lines) + "\n"
-
-    def numpy_fn(self) -> Any:
-        import numpy as np  # the reference evaluation of a group (tests, and NumPy runs)
-
-        g: dict[str, Any] = {"np": np}
-        exec(compile(self.numpy_source, f"<xgrad fused {self.name}>", "exec"), g)
+        for i, ins in enumerate(self.instrs):
+            g[f"f{i}"] = ins.op.bind(bk)
+            ops = ", ".join(f"v{a.k}" if isinstance(a, SlotRef) else repr(a) for a in ins.args)
+            lines.append(f"    v{ins.out} = f{i}({ops})")
+        lines.append(f"    return ({', '.join(f'v{k}' for k in self.outputs)},)")
+        source = "\n".join(lines) + "\n"
+        exec(compile(source, f"<xgrad fused {self.name}>", "exec"), g)
         return g[self.name]
 
     def kernel(self) -> Any:
@@ -161,14 +158,15 @@ class Reduction:
             self.name,
         )
 
-    def numpy_fn(self) -> Any:
-        import numpy as np
-
-        inner = self.group.numpy_fn()
+    def reference_fn(self, bk: Any) -> Any:
+        """The reduction run op by op on backend ``bk`` (see :meth:`Group.reference_fn`)."""
+        inner = self.group.reference_fn(bk)
         which = self.group.outputs.index(self.value)
+        total = bk.xp.sum
 
         def run(*arrays: Any) -> Any:
-            return np.asarray(np.sum(inner(*arrays)[which]))
+            out = total(inner(*arrays)[which])
+            return out if out.__class__ is bk.array_type else bk.fix_result(out)
 
         return run
 
@@ -183,7 +181,7 @@ def _inline(group: Group, value: int) -> str:
             return f"v{k}"
         ctype = group._ctype(ins.out)
         ops = [expr(a.k) if isinstance(a, SlotRef) else group._literal(a, ctype) for a in ins.args]
-        return f"(({ctype}){_OPS[ins.op.name][0].format(*ops)})"
+        return f"(({ctype}){_OPS[ins.op.name].format(*ops)})"
 
     return expr(value)
 

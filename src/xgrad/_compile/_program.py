@@ -110,7 +110,7 @@ class Program:
 
     def _compile_fused(self, name: str, mode: str) -> None:
         """Code with the fused kernels of :mod:`._fuse` (``mode``: ``"cuda"`` builds CuPy
-        kernels; ``"numpy"`` runs each group's NumPy form, for tests on the CPU)."""
+        kernels; ``"numpy"`` runs each group op by op on NumPy, for tests on the CPU)."""
         from ._fuse import Group, Reduction, fuse
 
         bk = self.bk
@@ -136,7 +136,7 @@ class Program:
         for i, it in enumerate(items):
             if isinstance(it, (Group, Reduction)):
                 fname = it.name
-                g[fname] = it.kernel() if mode == "cuda" else it.numpy_fn()
+                g[fname] = it.kernel() if mode == "cuda" else it.reference_fn(bk)
                 call = f"{fname}({', '.join(f'v{k}' for k in it.inputs)})"
                 if isinstance(it, Group):
                     targets = ", ".join(f"v{k}" for k in it.outputs)
@@ -144,16 +144,7 @@ class Program:
                 else:
                     lines.append(f"    v{it.out} = {call}")
             else:
-                fn = it.op.bind(bk)
-                fname = names.get(id(fn))
-                if fname is None:
-                    fname = f"{_IDENT.sub('_', it.op.name)[:30]}_{len(names)}"
-                    names[id(fn)] = fname
-                    g[fname] = fn
-                call_args = [_expr(a, g, self.tracer) for a in it.args]
-                for key, v in (it.params or {}).items():
-                    call_args.append(f"{key}={_expr(v, g, self.tracer)}")
-                call = f"{fname}({', '.join(call_args)})"
+                call = self._call(it, g, names, None)
                 if it.op.residuals:
                     lines.append(f"    v{it.out}, v{_res_name(it, last)} = {call}")
                     call = f"v{it.out}"
@@ -166,6 +157,23 @@ class Program:
                 if last.get(k) == i and k not in self.inputs:
                     lines.append(f"    del v{k}")
         self._finish(lines, g, name)
+
+    def _call(self, ins: Instr, g: dict, names: dict, target: int | None) -> str:
+        """Source of ``ins``'s call: its bound forward (a named global), its arguments and
+        parameters (literals or named constants), and ``out=`` a dead buffer if given."""
+        fn = ins.op.bind(self.bk)
+        fname = names.get(id(fn))
+        if fname is None:
+            fname = names[id(fn)] = f"{_IDENT.sub('_', ins.op.name)[:30]}_{len(names)}"
+            g[fname] = fn
+        args = [_expr(a, g, self.tracer) for a in ins.args]
+        for key, v in (ins.params or {}).items():
+            if not key.isidentifier():
+                raise ValueError(f"parameter name {key!r} of op {ins.op.name!r}")
+            args.append(f"{key}={_expr(v, g, self.tracer)}")
+        if target is not None:
+            args.append(f"out=v{target}")
+        return f"{fname}({', '.join(args)})"
 
     def _compile_plain(self, name: str) -> None:
         bk = self.bk
@@ -194,18 +202,6 @@ class Program:
         free: list[int] = []  # dead buffers still bound, for the next allocation
         for i, ins in enumerate(self.instrs):
             op = ins.op
-            fn = op.bind(bk)
-            fname = names.get(id(fn))
-            if fname is None:
-                fname = f"{_IDENT.sub('_', op.name)[:30]}_{len(names)}"
-                names[id(fn)] = fname
-                g[fname] = fn
-            call_args = [_expr(a, g, self.tracer) for a in ins.args]
-            if ins.params:
-                for key, v in ins.params.items():
-                    if not key.isidentifier():
-                        raise ValueError(f"parameter name {key!r} of op {op.name!r}")
-                    call_args.append(f"{key}={_expr(v, g, self.tracer)}")
             used = set(_slot_list(ins.args) + _slot_list(ins.params))
             dying = [k for k in sorted(used) if last.get(k) == i and k not in self.inputs]
             # the buffers this call may write into: its own dying inputs (an elementwise
@@ -219,9 +215,7 @@ class Program:
                     if meta[k] == out_meta:
                         target = k
                         break
-            if target is not None:
-                call_args.append(f"out=v{target}")
-            call = f"{fname}({', '.join(call_args)})"
+            call = self._call(ins, g, names, target)
             if op.residuals:
                 lines.append(f"    v{ins.out}, v{_res_name(ins, last)} = {call}")
                 call = f"v{ins.out}"
@@ -409,19 +403,13 @@ def _expr(v: Any, g: dict, tracer: Tracer) -> str:
 
 
 def _ufunc_outputs(instrs: Sequence[Instr], bk: Any) -> set[int]:
-    """Slots computed by a NumPy ufunc called as the op's own forward (a fresh array)."""
-    if bk.name != "numpy":
-        return set()
-    import numpy as np  # the NumPy backend is loaded, so NumPy is
-
-    out = set()
-    for ins in instrs:
-        impl = ins.op._impl
-        if isinstance(impl, str) and not ins.params:
-            fn = ins.op.bind(bk)
-            if isinstance(fn, np.ufunc) and fn is getattr(np, impl, None) and fn.nout == 1:
-                out.add(ins.out)
-    return out
+    """Slots computed by a backend function called as the op's own forward that makes a
+    fresh array and can write into a given one instead (``Backend.writes_into``)."""
+    return {
+        ins.out
+        for ins in instrs
+        if isinstance(ins.op._impl, str) and not ins.params and bk.writes_into(ins.op.bind(bk))
+    }
 
 
 def _res_name(ins: Instr, last: dict) -> str:

@@ -256,6 +256,12 @@ class Backend:
         """The maximum over the last axis, kept as an axis of length 1 (softmax's shift)."""
         return self.xp.max(x, axis=-1, keepdims=True)
 
+    def writes_into(self, fn: Any) -> bool:
+        """Whether ``fn`` (a function of :attr:`xp`) makes one fresh array and takes
+        ``out=`` an existing one of the result's shape and dtype, computing the same values:
+        :func:`xgrad.compile` then reuses dead buffers for it."""
+        return False
+
     def sum_leading(self, x: Any, lead: int) -> Any:
         """The sum over the first ``lead`` axes (a bias's gradient from a batch's)."""
         return self.xp.sum(x, axis=tuple(range(lead)))

@@ -272,6 +272,9 @@ class NumpyBackend(Backend):
             return np.add.reduce(x.T.copy(), axis=0)[:, None]
         return np.sum(x, axis=-1, keepdims=True)
 
+    def writes_into(self, fn: Any) -> bool:
+        return isinstance(fn, np.ufunc) and fn.nout == 1  # NumPy's elementwise functions
+
     def sum_leading(self, x: Any, lead: int) -> Any:
         # NumPy sums over a leading axis row by row; a matrix-vector product with ones (BLAS)
         # is 2-10x faster and, accumulating in several lanes, no less accurate
