@@ -257,7 +257,7 @@ class Backend:
         return self.xp.max(x, axis=-1, keepdims=True)
 
     def writes_into(self, fn: Any) -> bool:
-        """Whether ``fn`` (a function of :attr:`xp`) makes one fresh array and takes
+        """Whether ``fn`` (a function of ``self.xp``) makes one fresh array and takes
         ``out=`` an existing one of the result's shape and dtype, computing the same values:
         :func:`xgrad.compile` then reuses dead buffers for it."""
         return False
