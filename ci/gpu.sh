@@ -34,6 +34,12 @@ XGRAD_BACKEND=cupy XGRAD_TEST_BACKENDS=cupy HYPOTHESIS_PROFILE=gpu \
   -p no:cacheprovider 2>&1 | tail -n 40 | tee -a "$OUTDIR/tests.txt"
 TESTS=${PIPESTATUS[0]}
 
+echo "== dask-of-CuPy (the dask backend on device 'cuda')" | tee "$OUTDIR/dask_cupy.txt"
+timeout 120 python -m pytest tests/test_dask_cupy.py -v -o addopts="" -p no:cacheprovider \
+  2>&1 | tail -n 30 | tee -a "$OUTDIR/dask_cupy.txt"
+DASK_CUPY=${PIPESTATUS[0]}
+grep -q " skipped" "$OUTDIR/dask_cupy.txt" && ! grep -q " passed" "$OUTDIR/dask_cupy.txt" && DASK_CUPY=5
+
 echo "== device-to-host copies (torch.profiler)" | tee "$OUTDIR/dtoh.txt"
 timeout 120 python ci/count_dtoh.py 2>&1 | tee -a "$OUTDIR/dtoh.txt"
 DTOH=${PIPESTATUS[0]}
@@ -47,7 +53,8 @@ echo
 echo "== summary ($(( $(date +%s) - START )) s)"
 printf '| check | result |\n| --- | --- |\n'
 printf '| test suite on CuPy | %s |\n' "$(status "$TESTS")"
+printf '| dask-of-CuPy | %s |\n' "$(status "$DASK_CUPY")"
 printf '| no device-to-host copies | %s |\n' "$(status "$DTOH")"
 printf '| GPU benchmarks ran | %s |\n' "$(status "$BENCH")"
 grep -E "^- Target" "$OUTDIR/bench_gpu.md" | sed 's/^- /| /; s/$/ |/' | sed 's/ -> / | /'
-[ "$TESTS" -eq 0 ] && [ "$DTOH" -eq 0 ] && [ "$BENCH" -eq 0 ]
+[ "$TESTS" -eq 0 ] && [ "$DASK_CUPY" -eq 0 ] && [ "$DTOH" -eq 0 ] && [ "$BENCH" -eq 0 ]

@@ -10,6 +10,7 @@ that they only build graphs.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import math
 import os
 import subprocess
@@ -454,12 +455,23 @@ def test_selection_by_argument_and_use_backend():
     assert z.backend.name == o.backend.name == "dask"
     assert z.device == "cpu" and t.device == "cpu"
     bk = mg.backends.load("dask")
-    assert bk.lazy and not bk.has_readonly and not bk.multi_device
-    assert bk.devices() == ["cpu"]
+    assert bk.lazy and not bk.has_readonly and bk.multi_device
+    assert bk.devices() == ["cpu", "cuda"]  # NumPy chunks, CuPy chunks
     assert mg.backends.backend_of(da.ones(2)) is bk
     assert "dask" in mg.available_backends()
-    with pytest.raises(ValueError, match="one device, 'cpu'"):
-        mg.tensor([1.0], backend="dask", device="cuda")
+    with pytest.raises(ValueError, match="devices are 'cpu'.*'cuda'.*got device='tpu'"):
+        mg.tensor([1.0], backend="dask", device="tpu")
+    with pytest.raises(ValueError, match="one dask worker per GPU.*LocalCUDACluster"):
+        mg.tensor([1.0], backend="dask", device="cuda:1")
+
+
+@pytest.mark.skipif(importlib.util.find_spec("cupy") is not None, reason="CuPy is installed")
+def test_dask_of_cupy_without_cupy_says_what_to_install():
+    for spec in ("cuda", "gpu"):
+        with pytest.raises(BackendUnavailableError, match=r"dask-of-CuPy.*xgrad\[cuda12\]"):
+            mg.tensor([1.0], backend="dask", device=spec)
+    with pytest.raises(BackendUnavailableError, match="dask-of-CuPy"):
+        mg.backends.load("dask").xp.zeros(3, device="cuda")  # as a derivative rule would ask
 
 
 def test_selection_by_environment_variable():

@@ -177,8 +177,9 @@ def compute(*objs: Any) -> tuple:
         One result per argument, in order, always a tuple (as ``dask.compute`` returns):
         a tensor of a lazy backend becomes a NumPy-backend :class:`Tensor` with its values
         (a new leaf, cut from the graph, with the same ``constant`` flag); a lazy array
-        becomes a NumPy array; anything else (tensors and arrays of eager backends such as
-        NumPy, CuPy or array_api_strict, numbers) is returned as it is.
+        becomes a NumPy array (for dask-of-CuPy, device ``"cuda"``: a CuPy-backend tensor
+        and a CuPy array, still on the GPU); anything else (tensors and arrays of eager
+        backends such as NumPy, CuPy or array_api_strict, numbers) is returned as it is.
 
     See Also
     --------
@@ -223,13 +224,14 @@ def compute(*objs: Any) -> tuple:
     out = list(objs)
     if not lazy:
         return tuple(out)
-    host = _backends.load("numpy")
     for bk, positions in lazy.values():
         values = bk.compute_many([arrays[i] for i in positions])
         for i, value in zip(positions, values, strict=True):
             obj = objs[i]
             if isinstance(obj, Tensor):
-                out[i] = make_tensor(host.asarray(value), host, None, obj._constant)
+                # the chunks' library: NumPy, or CuPy for dask-of-CuPy (on the GPU)
+                eager = _backends.backend_of(value) or _backends.load("numpy")
+                out[i] = make_tensor(eager.asarray(value), eager, None, obj._constant)
             else:
                 out[i] = value
     return tuple(out)

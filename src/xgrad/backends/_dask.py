@@ -56,6 +56,10 @@ def _import_dask() -> tuple[Any, Any, Any]:
     return dask, da, xp_dask
 
 
+#: the ``_dask_devices`` module, imported when the backend loads (it imports Dask)
+_devices: Any = None
+
+
 def _has_unknown_chunks(arr: Any) -> bool:
     return any(math.isnan(s) for s in arr.shape)
 
@@ -216,7 +220,7 @@ def _small_broadcast(graph: dict, key: Any, block: tuple) -> Any:
 
 class DaskBackend(Backend):
     name = "dask"
-    multi_device = False
+    multi_device = True  # chunks of NumPy ("cpu") or CuPy ("cuda") arrays
     has_readonly = False  # dask arrays are immutable: the memory guard locks nothing
     lazy = True
 
@@ -224,9 +228,12 @@ class DaskBackend(Backend):
         import numpy as np
 
         dask, da, xp_dask = _import_dask()
-        global Ones
+        global Ones, _devices
         if Ones is type(None):
             Ones = _ones_type(da)
+        from . import _dask_devices
+
+        _devices = _dask_devices
         self._np = np
         self._dask = dask
         self._da = da
@@ -237,32 +244,30 @@ class DaskBackend(Backend):
         self.array_type = da.Array
         if not hasattr(da.Array, "device"):
             # the standard's ``x.device``, which derivative rules use to create arrays where
-            # their inputs are (``xp.zeros(shape, device=g.device)``); dask arrays lack it,
-            # and array_api_compat.device(x) is what it would be
-            from array_api_compat import device
+            # their inputs are (``xp.zeros(shape, device=g.device)``); dask arrays lack it
+            da.Array.device = property(
+                _dask_devices.device_of,
+                doc="The array API's device: 'cpu' (NumPy chunks) or 'cuda' (CuPy chunks).",
+            )
 
-            da.Array.device = property(device, doc="The array API's device: 'cpu'.")
-
-    # -- devices -------------------------------------------------------------------------------
+    # -- devices: "cpu" (NumPy chunks) and "cuda" (CuPy chunks); see _dask_devices -----------
     def default_device(self) -> str:
-        return "cpu"
+        return _devices.CPU
+
+    def devices(self) -> list[str]:
+        return list(_devices.DEVICES)
 
     def parse_device(self, spec: Any) -> str:
-        if spec is None or spec == "cpu" or (type(spec).__name__ == "_dask_device"):
-            return "cpu"
-        raise ValueError(
-            f"the dask backend has one device, 'cpu' (chunks of NumPy arrays); got device={spec!r}."
-        )
+        return _devices.parse(spec)
 
     def claims_device(self, spec: Any) -> bool:
-        return False  # device="cpu" alone means NumPy
+        return False  # device="cpu" alone means NumPy, "cuda" CuPy
 
     def device_of(self, arr: Any) -> str:
-        return "cpu"
+        return _devices.device_of(arr)
 
     def to_device(self, arr: Any, device: Any) -> Any:
-        self.parse_device(device)
-        return arr
+        return _devices.to_device(arr, self.parse_device(device))
 
     def ones_seed(self, like: Any) -> Any:
         """Ones shaped and chunked like ``like``, as a :data:`Ones` array: the rules that
@@ -284,21 +289,21 @@ class DaskBackend(Backend):
 
     # -- data ----------------------------------------------------------------------------------
     def asarray(self, obj: Any, dtype: Any = None, device: Any = None, copy: bool | None = None):
-        self.parse_device(device)
+        dev = None if device is None else self.parse_device(device)
         da = self._da
         if isinstance(obj, da.Array):
             arr = obj if dtype is None or obj.dtype == dtype else obj.astype(dtype)
-            if copy and arr is obj:
+            if dev is not None and _devices.device_of(arr) != dev:
+                arr = _devices.to_device(arr, dev)
+            elif copy and arr is obj:
                 arr = _alias(arr)  # the caller's x[k] = v must not rebind the tensor's data
-        else:  # host data: one lazy array of NumPy chunks (dask's automatic chunk size)
-            host = self._np.array(obj, dtype=dtype, copy=True if copy else None)
-            arr = da.from_array(host, chunks="auto")
+        else:  # host data: one lazy array of chunks (dask's automatic chunk size)
+            arr = _devices.from_host(obj, dtype, dev or _devices.CPU, copy)
         check_dtype_supported(arr.dtype)
         return arr  # immutable: a copy is never needed
 
     def create(self, name: str, *args: Any, device: Any = None, **kwargs: Any) -> Any:
-        self.parse_device(device)
-        return getattr(self.xp, name)(*args, **kwargs)
+        return getattr(self.xp, name)(*args, device=self.parse_device(device), **kwargs)
 
     def user_array(self, arr: Any) -> Any:
         # Tensor.data: a new Array object over the same graph, so t.data[k] = v rebinds that
@@ -310,7 +315,7 @@ class DaskBackend(Backend):
 
     def to_host(self, arr: Any) -> Any:
         """Compute ``arr`` (an explicit request for its values) into a NumPy array."""
-        return self._np.array(arr.compute() if isinstance(arr, self._da.Array) else arr)
+        return _devices.to_host(arr.compute() if isinstance(arr, self._da.Array) else arr)
 
     def repr_array(self, arr: Any) -> str:
         # printing a tensor must not compute it: show the lazy array, as dask does
@@ -324,9 +329,12 @@ class DaskBackend(Backend):
 
     # -- what only a lazy library needs ----------------------------------------------------------
     def compute_many(self, arrays: list[Any]) -> list[Any]:
-        """The NumPy values of ``arrays`` from one ``dask.compute`` pass (shared work once)."""
+        """The values of ``arrays`` from one ``dask.compute`` pass (shared work once): NumPy
+        arrays, or CuPy arrays for dask-of-CuPy (they stay on the GPU)."""
         np = self._np
-        return [np.asarray(v) for v in self._dask.compute(*arrays)]
+        return [
+            v if _devices.is_cupy_chunk(v) else np.asarray(v) for v in self._dask.compute(*arrays)
+        ]
 
     def persist_many(self, arrays: list[Any]) -> list[Any]:
         """``arrays`` with their graphs computed and held in memory (``dask.persist``)."""
@@ -363,12 +371,12 @@ class DaskBackend(Backend):
 
     def scatter_add(self, target: Any, index: Any, values: Any) -> Any:
         """``target`` with ``values`` added at ``target[index]`` (duplicates accumulating), as
-        a lazy task: one ``np.add.at`` on the whole array (a single chunk, rechunked back)."""
-        np = self._np
+        a lazy task: one ``np.add.at`` (``cupyx.scatter_add`` on CuPy chunks) on the whole array
+        (a single chunk, rechunked back)."""
 
         def add_at(t: Any, v: Any, key: Any) -> Any:
-            out = np.array(t, copy=True)
-            np.add.at(out, key, v)
+            out = t.copy()
+            _devices.add_at(out, key, v)
             return out
 
         return self._whole_array_task(
@@ -382,10 +390,9 @@ class DaskBackend(Backend):
             # dask's __setitem__ takes only some integer-array keys (not 2-D ones, and not a
             # dask array of integers), and under a boolean mask it computes where an array of
             # values goes: one lazy NumPy assignment on the whole array instead
-            np = self._np
 
             def put(t: Any, v: Any, key: Any) -> Any:
-                out = np.array(t, copy=True)
+                out = t.copy()
                 out[key] = v
                 return out
 
@@ -456,15 +463,18 @@ class DaskBackend(Backend):
 
 def _namespace(xp_dask: Any, np: Any, da: Any) -> types.ModuleType:
     """``array_api_compat.dask.array`` with its ``linalg`` replaced by NumPy's routines applied
-    matrix by matrix (``_dask_linalg``): batched, any chunks, the standard's results; and a
-    ``reshape`` that takes every shape NumPy's does."""
-    from . import _dask_linalg
+    matrix by matrix (``_dask_linalg``): batched, any chunks, the standard's results; a
+    ``reshape`` that takes every shape NumPy's does; and NumPy's ``unique`` functions, one
+    lazy task each (``_dask_unique``)."""
+    from . import _dask_linalg, _dask_unique
 
     ns = types.ModuleType("xgrad.backends._dask.xp", xp_dask.__doc__)
     skip = {"__name__", "__doc__", "__spec__", "__loader__", "__package__", "__path__"}
     ns.__dict__.update({k: v for k, v in vars(xp_dask).items() if k not in skip})
     ns.linalg = _dask_linalg.namespace()
     ns.reshape = _any_reshape(xp_dask.reshape, np, da)
+    _dask_unique.install(ns)
+    _devices.install(ns)
     return ns
 
 

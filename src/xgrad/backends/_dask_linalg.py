@@ -7,7 +7,8 @@ square chunks (``inv``, ``solve``), and lack ``det``, ``slogdet``, ``pinv``, ``e
 asks for the lower one, and its ``qr`` (TSQR) and ``svd`` choose other signs than LAPACK.
 
 Here each of those functions is one ``dask.array.apply_gufunc`` of the
-``array_api_compat.numpy.linalg`` function (what the NumPy backend runs): the two matrix axes
+``array_api_compat.numpy.linalg`` function (what the NumPy backend runs; on CuPy chunks,
+``array_api_compat.cupy.linalg``'s): the two matrix axes
 are rechunked into one chunk each (``allow_rechunk=True``), and the batch axes keep their
 chunks, so a stack of matrices is computed in parallel, chunk by chunk, with exactly NumPy's
 results. A single matrix larger than memory is out of reach this way (its decomposition is
@@ -20,11 +21,33 @@ import functools
 import types
 from typing import Any
 
+import array_api_compat
 import array_api_compat.dask.array.linalg as _compat
 import array_api_compat.numpy.linalg as _np_linalg
 import dask.array as da
 import numpy as np
 
+
+class _ChunkLinalg:
+    """``_CHUNK_LINALG.inv(a)`` is the ``linalg.inv`` of ``a``'s own library: NumPy's
+    (``array_api_compat.numpy.linalg``, what the NumPy backend runs) for NumPy chunks, and
+    ``array_api_compat.cupy.linalg`` for CuPy chunks (dask-of-CuPy)."""
+
+    def __getattr__(self, name: str) -> Any:
+        stock = getattr(_np_linalg, name)
+
+        @functools.wraps(stock)
+        def run(a: Any, *args: Any, **kwargs: Any) -> Any:
+            if isinstance(a, np.ndarray) or np.isscalar(a):
+                return stock(a, *args, **kwargs)
+            ns = array_api_compat.array_namespace(a)  # pragma: no cover (needs CuPy)
+            return getattr(ns.linalg, name)(a, *args, **kwargs)  # pragma: no cover
+
+        run.__name__ = name  # dask names the tasks after it
+        return run
+
+
+_CHUNK_LINALG = _ChunkLinalg()
 _EighResult = _compat.EighResult
 _QRResult = _compat.QRResult
 _SlogdetResult = _compat.SlogdetResult
@@ -62,15 +85,15 @@ def _mn(x: Any, name: str) -> tuple[int, int]:
 
 
 def inv(x: Any, /) -> Any:
-    return _gufunc(_np_linalg.inv, "(i,j)->(i,j)", x, dtypes=_float_dtype(x))
+    return _gufunc(_CHUNK_LINALG.inv, "(i,j)->(i,j)", x, dtypes=_float_dtype(x))
 
 
 def det(x: Any, /) -> Any:
-    return _gufunc(_np_linalg.det, "(i,j)->()", x, dtypes=_float_dtype(x))
+    return _gufunc(_CHUNK_LINALG.det, "(i,j)->()", x, dtypes=_float_dtype(x))
 
 
 def _slogdet(a: Any) -> tuple:
-    return tuple(_np_linalg.slogdet(a))
+    return tuple(_CHUNK_LINALG.slogdet(a))
 
 
 def slogdet(x: Any, /) -> Any:
@@ -82,8 +105,8 @@ def slogdet(x: Any, /) -> Any:
 def solve(x1: Any, x2: Any, /) -> Any:
     dt = _float_dtype(x1, x2)
     if x2.ndim == 1:  # the standard: a vector exactly when x2 is 1-D
-        return _gufunc(_np_linalg.solve, "(i,j),(j)->(i)", x1, x2, dtypes=dt)
-    return _gufunc(_np_linalg.solve, "(i,j),(j,k)->(i,k)", x1, x2, dtypes=dt)
+        return _gufunc(_CHUNK_LINALG.solve, "(i,j),(j)->(i)", x1, x2, dtypes=dt)
+    return _gufunc(_CHUNK_LINALG.solve, "(i,j),(j,k)->(i,k)", x1, x2, dtypes=dt)
 
 
 def _with_rtol(fn: Any, signature: str, x: Any, rtol: Any, dtypes: Any) -> Any:
@@ -95,26 +118,26 @@ def _with_rtol(fn: Any, signature: str, x: Any, rtol: Any, dtypes: Any) -> Any:
 
 
 def pinv(x: Any, /, *, rtol: Any = None) -> Any:
-    return _with_rtol(_np_linalg.pinv, "(i,j)->(j,i)", x, rtol, _float_dtype(x))
+    return _with_rtol(_CHUNK_LINALG.pinv, "(i,j)->(j,i)", x, rtol, _float_dtype(x))
 
 
 def matrix_rank(x: Any, /, *, rtol: Any = None) -> Any:
-    return _with_rtol(_np_linalg.matrix_rank, "(i,j)->()", x, rtol, np.dtype(np.int64))
+    return _with_rtol(_CHUNK_LINALG.matrix_rank, "(i,j)->()", x, rtol, np.dtype(np.int64))
 
 
 def matrix_norm(x: Any, /, *, keepdims: bool = False, ord: Any = "fro") -> Any:
-    fn = functools.partial(_np_linalg.matrix_norm, ord=ord)
+    fn = functools.partial(_CHUNK_LINALG.matrix_norm, ord=ord)
     out = _gufunc(fn, "(i,j)->()", x, dtypes=_real(_float_dtype(x)))
     return out[..., None, None] if keepdims else out
 
 
 def cholesky(x: Any, /, *, upper: bool = False) -> Any:
-    fn = functools.partial(_np_linalg.cholesky, upper=upper)
+    fn = functools.partial(_CHUNK_LINALG.cholesky, upper=upper)
     return _gufunc(fn, "(i,j)->(i,j)", x, dtypes=_float_dtype(x))
 
 
 def _qr(a: Any, mode: str) -> tuple:
-    return tuple(_np_linalg.qr(a, mode=mode))
+    return tuple(_CHUNK_LINALG.qr(a, mode=mode))
 
 
 def qr(x: Any, /, *, mode: str = "reduced") -> Any:
@@ -131,7 +154,7 @@ def qr(x: Any, /, *, mode: str = "reduced") -> Any:
 
 
 def _eigh(a: Any) -> tuple:
-    return tuple(_np_linalg.eigh(a))
+    return tuple(_CHUNK_LINALG.eigh(a))
 
 
 def eigh(x: Any, /) -> Any:
@@ -141,11 +164,11 @@ def eigh(x: Any, /) -> Any:
 
 
 def eigvalsh(x: Any, /) -> Any:
-    return _gufunc(_np_linalg.eigvalsh, "(i,j)->(i)", x, dtypes=_real(_float_dtype(x)))
+    return _gufunc(_CHUNK_LINALG.eigvalsh, "(i,j)->(i)", x, dtypes=_real(_float_dtype(x)))
 
 
 def _svd(a: Any, full_matrices: bool) -> tuple:
-    return tuple(_np_linalg.svd(a, full_matrices=full_matrices))
+    return tuple(_CHUNK_LINALG.svd(a, full_matrices=full_matrices))
 
 
 def svd(x: Any, /, *, full_matrices: bool = True) -> Any:
@@ -163,7 +186,7 @@ def svd(x: Any, /, *, full_matrices: bool = True) -> Any:
 
 def svdvals(x: Any, /) -> Any:
     m, n = _mn(x, "svdvals")
-    fn = _np_linalg.svdvals
+    fn = _CHUNK_LINALG.svdvals
     return _gufunc(fn, "(i,j)->(k)", x, dtypes=_real(_float_dtype(x)), sizes={"k": min(m, n)})
 
 
@@ -176,7 +199,7 @@ def cross(x1: Any, x2: Any, /, *, axis: int = -1) -> Any:
         if x.shape[axis] != 3:
             raise ValueError(f"cross: axis {axis} must have size 3; got shape {x.shape}")
     a, b = da.moveaxis(x1, axis, -1), da.moveaxis(x2, axis, -1)
-    out = _gufunc(_np_linalg.cross, "(c),(c)->(c)", a, b, dtypes=np.result_type(a, b))
+    out = _gufunc(_CHUNK_LINALG.cross, "(c),(c)->(c)", a, b, dtypes=np.result_type(a, b))
     return da.moveaxis(out, -1, axis)
 
 
