@@ -13,7 +13,7 @@ from typing import Any
 import mygrad
 import numpy as np
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -175,6 +175,7 @@ def test_tutorial_programs_match_mygrad(shape: tuple) -> None:
     f32=st.booleans(),
     seed=st.integers(0, 2**32 - 1),
 )
+@example(n=1, c=10, hidden=64, f32=True, seed=1_278_235_108)  # MyGrad's float32 was off there
 def test_a_network_step_matches_mygrad(n: int, c: int, hidden: int, f32: bool, seed: int) -> None:
     rng = np.random.default_rng(seed)
     dtype = np.float32 if f32 else np.float64
@@ -187,9 +188,13 @@ def test_a_network_step_matches_mygrad(n: int, c: int, hidden: int, f32: bool, s
     }
     labels = rng.integers(0, c, n)
     results = []
-    for mg in (xgrad, mygrad):
-        p = {k: mg.tensor(v) for k, v in data.items() if k != "x"}
-        h = mg.nnet.relu(data["x"] @ p["w1"] + p["b1"])
+    # in float32 the reference is MyGrad in float64: MyGrad's own float32 softmax gradient can
+    # be off by 0.4% where a class's probability is near 1 (seed 1278235108, n=1, c=10,
+    # hidden=64: b2's gradient -4.8033e-4 in MyGrad f32, -4.78546e-4 in xgrad f32, -4.78568e-4
+    # in float64)
+    for mg, arrays in ((xgrad, data), (mygrad, {k: v.astype(np.float64) for k, v in data.items()})):
+        p = {k: mg.tensor(v) for k, v in arrays.items() if k != "x"}
+        h = mg.nnet.relu(arrays["x"] @ p["w1"] + p["b1"])
         scores = h @ p["w2"] + p["b2"]
         soft = mg.nnet.softmax(scores)
         logsoft = mg.nnet.logsoftmax(scores)
@@ -198,5 +203,5 @@ def test_a_network_step_matches_mygrad(n: int, c: int, hidden: int, f32: bool, s
         results.append([loss.data, soft.data, logsoft.data, *(p[k].grad for k in sorted(p))])
     tol = {"rtol": 2e-4, "atol": 1e-5} if f32 else {"rtol": 1e-9, "atol": 1e-12}
     for ours, theirs in zip(*results, strict=True):
-        assert ours.dtype == theirs.dtype
+        assert ours.dtype == dtype
         np.testing.assert_allclose(ours, theirs, **tol)
