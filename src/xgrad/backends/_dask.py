@@ -255,7 +255,8 @@ class DaskBackend(Backend):
         return _devices.CPU
 
     def devices(self) -> list[str]:
-        return list(_devices.DEVICES)
+        """``["cpu", "cuda"]``, or ``["cpu"]`` where CuPy is not installed."""
+        return list(_devices.DEVICES) if _devices.has_cupy() else [_devices.CPU]
 
     def parse_device(self, spec: Any) -> str:
         return _devices.parse(spec)

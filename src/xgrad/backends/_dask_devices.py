@@ -18,6 +18,7 @@ by converting each chunk otherwise (``arange``, ``linspace``, ``eye``, ``asarray
 from __future__ import annotations
 
 import functools
+import importlib.util
 import types
 from typing import Any
 
@@ -44,6 +45,11 @@ def cupy() -> Any:
     except ImportError as exc:
         raise BackendUnavailableError(f"{_CUPY_HINT} ({exc})") from None
     return cp  # pragma: no cover (needs CuPy)
+
+
+def has_cupy() -> bool:
+    """Whether CuPy is installed (without importing it)."""
+    return importlib.util.find_spec("cupy") is not None
 
 
 def is_cupy_chunk(a: Any) -> bool:
