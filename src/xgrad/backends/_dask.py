@@ -172,7 +172,8 @@ def _broadcast_to(da: Any, x: Any, shape: tuple, chunks: tuple) -> Any:
         for i in range(len(shape))
     )
     if isinstance(x, Ones):  # ones, made in each chunk: nothing to depend on
-        return _ones_like_it(da.ones(tuple(shape), dtype=x.dtype, chunks=new))
+        ones = da.ones(tuple(shape), dtype=x.dtype, chunks=new, meta=x._meta)  # x's chunk type
+        return _ones_like_it(ones)
     tiny = _tiny_graph(x)
     if tiny is None or not all(shape):
         return da.broadcast_to(x, tuple(shape), chunks=new)
@@ -367,7 +368,7 @@ class DaskBackend(Backend):
             from dask import delayed
 
             lazy = delayed(_take, pure=True)(arr, tuple(items))
-            return da.from_delayed(lazy, shape=shape, dtype=arr.dtype)
+            return da.from_delayed(lazy, shape=shape, dtype=arr.dtype, meta=arr._meta)
         return arr[key]
 
     def scatter_add(self, target: Any, index: Any, values: Any) -> Any:
@@ -454,7 +455,7 @@ class DaskBackend(Backend):
 
         key = tuple(_items(index)) if isinstance(index, tuple) else index
         lazy = delayed(fn, pure=True)(target, values, key)
-        out = da.from_delayed(lazy, shape=target.shape, dtype=target.dtype)
+        out = da.from_delayed(lazy, shape=target.shape, dtype=target.dtype, meta=target._meta)
         return out.rechunk(target.chunks)
 
     def slice_add(self, target: Any, key: tuple, values: Any) -> Any:
@@ -489,7 +490,7 @@ def _any_reshape(reshape: Any, np: Any, da: Any) -> Any:
     def any_reshape(x: Any, /, shape: Any, *, copy: bool | None = None, **kwargs: Any) -> Any:
         if 0 in x.shape:  # dask raises NotImplementedError or TypeError for most of these
             out = np.empty(x.shape, dtype=bool).reshape(shape).shape  # no memory: size 0
-            return da.empty(out, dtype=x.dtype)
+            return da.empty(out, dtype=x.dtype, meta=x._meta)
         try:
             return reshape(x, shape, copy=copy, **kwargs)
         except NotImplementedError:

@@ -122,7 +122,12 @@ def add_at(out: Any, key: Any, values: Any) -> None:
 
 
 def from_host(obj: Any, dtype: Any, device: str, copy: bool | None) -> Any:
-    """Host data (lists, NumPy arrays, scalars) as a Dask array on ``device``."""
+    """Host data (lists, NumPy arrays, scalars), or a CuPy array, as a Dask array on
+    ``device``."""
+    if is_cupy_chunk(obj):  # pragma: no cover (needs CuPy)
+        arr = obj if dtype is None else obj.astype(dtype, copy=False)
+        arr = arr.copy() if copy else arr
+        return da.from_array(arr if device == CUDA else arr.get(), chunks="auto")
     host = np.array(obj, dtype=dtype, copy=True if copy else None)
     if device == CUDA:
         host = cupy().asarray(host)  # pragma: no cover (needs CuPy)
@@ -142,7 +147,9 @@ def _on_device(stock: Any, name: str) -> Any:
     def create(*args: Any, device: Any = None, **kwargs: Any) -> Any:
         dev = parse(device)
         if dev == CPU:
-            return stock(*args, **kwargs)
+            out = stock(*args, **kwargs)
+            # asarray(a dask array of CuPy chunks, device="cpu") moves it
+            return to_device(out, CPU) if device is not None and name == "asarray" else out
         if takes_meta:  # pragma: no cover (needs CuPy)
             return stock(*args, meta=meta(CUDA, kwargs.get("dtype")), **kwargs)
         return to_device(stock(*args, **kwargs), CUDA)  # pragma: no cover (needs CuPy)
@@ -162,10 +169,49 @@ def _like(stock: Any) -> Any:
     return create
 
 
+def _cumulative(stock: Any, initial: int) -> Any:
+    """``cumulative_sum``/``cumulative_prod`` whose ``include_initial`` slice has the
+    input's chunk type (array-api-compat's makes it with NumPy chunks)."""
+
+    @functools.wraps(stock)
+    def fn(x: Any, /, *, axis: int | None = None, dtype: Any = None, **kwargs: Any) -> Any:
+        include_initial = kwargs.pop("include_initial", False)
+        res = stock(x, axis=axis, dtype=dtype, **kwargs)
+        if not include_initial:
+            return res
+        ax = 0 if axis is None else axis % res.ndim
+        chunks = tuple((1,) if i == ax else c for i, c in enumerate(res.chunks))
+        shape = tuple(1 if i == ax else n for i, n in enumerate(res.shape))
+        first = da.full(shape, initial, dtype=res.dtype, chunks=chunks, meta=res._meta)
+        return da.concatenate([first, res], axis=ax)
+
+    return fn
+
+
+def _clip(stock: Any) -> Any:
+    """``clip`` that keeps Python-number bounds numbers (array-api-compat's makes them arrays
+    of NumPy chunks, which CuPy chunks cannot meet)."""
+
+    @functools.wraps(stock)
+    def clip(x: Any, /, min: Any = None, max: Any = None) -> Any:
+        if hasattr(min, "shape") or hasattr(max, "shape"):
+            return stock(x, min, max)
+        if min is None and max is None:
+            return da.positive(x)
+        out = x if min is None else da.maximum(x, min)
+        out = out if max is None else da.minimum(out, max)
+        return out.astype(x.dtype, copy=False)
+
+    return clip
+
+
 def install(ns: types.ModuleType) -> None:
     """Wrap the creation functions of the backend's namespace ``ns`` (see the module
-    docstring)."""
+    docstring), and the functions that create arrays inside (``cumulative_*``, ``clip``)."""
     for name in (*_WITH_META, *_CONVERTED):
         setattr(ns, name, _on_device(getattr(ns, name), name))
     for name in ("zeros_like", "ones_like", "empty_like", "full_like"):
         setattr(ns, name, _like(getattr(ns, name)))
+    ns.cumulative_sum = _cumulative(ns.cumulative_sum, 0)
+    ns.cumulative_prod = _cumulative(ns.cumulative_prod, 1)
+    ns.clip = _clip(ns.clip)

@@ -27,6 +27,8 @@ import array_api_compat.numpy.linalg as _np_linalg
 import dask.array as da
 import numpy as np
 
+from . import _dask_devices as _devices
+
 
 class _ChunkLinalg:
     """``_CHUNK_LINALG.inv(a)`` is the ``linalg.inv`` of ``a``'s own library: NumPy's
@@ -106,12 +108,17 @@ def solve(x1: Any, x2: Any, /) -> Any:
     dt = _float_dtype(x1, x2)
     if x2.ndim == 1:  # the standard: a vector exactly when x2 is 1-D
         return _gufunc(_CHUNK_LINALG.solve, "(i,j),(j)->(i)", x1, x2, dtypes=dt)
+    # the batch axes broadcast here: CuPy's solve, unlike NumPy's, does not broadcast them
+    batch = np.broadcast_shapes(x1.shape[:-2], x2.shape[:-2])
+    x1 = da.broadcast_to(x1, (*batch, *x1.shape[-2:]))
+    x2 = da.broadcast_to(x2, (*batch, *x2.shape[-2:]))
     return _gufunc(_CHUNK_LINALG.solve, "(i,j),(j,k)->(i,k)", x1, x2, dtypes=dt)
 
 
 def _with_rtol(fn: Any, signature: str, x: Any, rtol: Any, dtypes: Any) -> Any:
-    if isinstance(rtol, (da.Array, np.ndarray)):
-        # one tolerance per matrix: a batch-shaped argument without core axes
+    if hasattr(rtol, "shape"):  # an array of any library
+        # one tolerance per matrix: a batch-shaped argument without core axes, where x is
+        rtol = _devices.to_device(da.asarray(rtol), _devices.device_of(x))
         head, tail = signature.split("->")
         return _gufunc(lambda a, r: fn(a, rtol=r), f"{head},()->{tail}", x, rtol, dtypes=dtypes)
     return _gufunc(functools.partial(fn, rtol=rtol), signature, x, dtypes=dtypes)

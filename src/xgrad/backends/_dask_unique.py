@@ -23,6 +23,8 @@ import dask.array as da
 import numpy as np
 from array_api_compat.common import _aliases as _compat
 
+from . import _dask_devices as _devices
+
 _INDEX = np.dtype(np.intp)
 
 
@@ -30,14 +32,17 @@ def _lazy(fn: Any, x: Any, outputs: list[tuple[tuple, Any]], **kwargs: Any) -> l
     """``fn(x, **kwargs)`` on the computed ``x``, as one task; ``outputs`` gives each result's
     shape (``nan`` where unknown) and dtype, in order. Each result becomes a Dask array."""
 
-    def run(a: np.ndarray) -> tuple:
-        out = fn(a, **kwargs)
+    def run(a: Any) -> tuple:
+        out = fn(a, **kwargs)  # NumPy's function, or CuPy's through __array_function__
         out = out if isinstance(out, tuple) else (out,)
-        return tuple(np.asarray(o) for o in out)
+        return tuple(o if _devices.is_cupy_chunk(o) else np.asarray(o) for o in out)
 
     task = dask.delayed(run, pure=True, nout=len(outputs))(x)
+    dev = _devices.device_of(x)
     return [
-        da.from_delayed(task[k], shape=shape, dtype=dtype)
+        da.from_delayed(
+            task[k], shape=shape, dtype=dtype, meta=_devices.meta(dev, dtype, len(shape))
+        )
         for k, (shape, dtype) in enumerate(outputs)
     ]
 
