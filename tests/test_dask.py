@@ -700,6 +700,34 @@ def test_setitem_under_a_boolean_mask_is_lazy_and_the_values_gradient_raises_cle
 
 
 @pytest.mark.parametrize(
+    "write",
+    [
+        lambda y, t: y.__setitem__(y > 5.0, 0.0),  # a mask over the whole 3-d array
+        lambda y, t: y.__setitem__((t[..., 0] > 5.0).data, -1.0),  # over the first two axes
+        lambda y, t: y.__setitem__(((t[..., 0] > 5.0).data, slice(1, None)), -1.0),
+        lambda y, t: y.__setitem__((1, (t[0] > 5.0).data), 2.0),
+    ],
+    ids=["whole", "2-d of 3-d", "2-d and a slice", "int and 2-d"],
+)
+def test_setitem_of_a_number_under_a_multidimensional_mask_is_lazy_and_matches_numpy(write):
+    # dask's __setitem__ reads a mask inside a tuple key as integer indices (IndexError)
+    x0 = np.arange(1.0, 25.0).reshape(2, 3, 4)
+
+    def run(make: Any) -> Any:
+        t = mg.tensor(make(x0))
+        y = t * 1.0
+        write(y, t)
+        (y**2 * t).sum().backward()
+        return y, t.grad
+
+    expected = run(np.asarray)
+    with lazy():
+        got = run(lambda a: da.from_array(a, chunks=(1, 2, 3)))
+    for g, e in zip(mg.compute(*got), expected, strict=True):
+        _close(g, e)
+
+
+@pytest.mark.parametrize(
     ("shape", "new", "chunks"),
     [
         ((2, 3), (3, 2), 1),  # dask reshapes only by merging or splitting axes evenly

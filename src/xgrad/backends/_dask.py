@@ -391,14 +391,19 @@ class DaskBackend(Backend):
             # dask array of integers), and under a boolean mask it computes where an array of
             # values goes: one lazy NumPy assignment on the whole array instead
 
-            def put(t: Any, v: Any, key: Any) -> Any:
-                out = t.copy()
-                out[key] = v
-                return out
-
-            return self._whole_array_task("setitem (x[key] = v)", put, target, index, values)
+            return self._whole_array_task("setitem (x[key] = v)", _put, target, index, values)
         if all(_is_basic(k) for k in items):
             return self.set_basic(target, index, values)
+        if masked:
+            plain = [k for k in items if k is not Ellipsis]
+            if len(plain) == 1 and plain[0].ndim == target.ndim:
+                # one mask over the whole array: dask's __setitem__ takes it lazily only as
+                # the key itself (x[mask] = v), not inside a tuple, which it reads as integers
+                return _assign(target, plain[0], values)
+            if any(k.ndim > 1 for k in items if _is_mask(k)):
+                # a mask over some of the axes (x[mask2d, 1:] = v, x[mask2d] = v of a 3-d x):
+                # dask's __setitem__ takes masks of one axis only
+                return self._whole_array_task("setitem (x[key] = v)", _put, target, index, values)
         if 0 in target[index].shape:  # nothing to write; dask's __setitem__ rejects this
             return target
         return _assign(target, index, values)
@@ -524,6 +529,13 @@ def _alias(arr: Any) -> Any:
 
 def _take(a: Any, key: tuple) -> Any:
     return a[key]
+
+
+def _put(t: Any, v: Any, key: Any) -> Any:
+    """A copy of ``t`` (a chunk library's array) with ``v`` written at ``key``."""
+    out = t.copy()
+    out[key] = v
+    return out
 
 
 def _is_int_array(k: Any) -> bool:
