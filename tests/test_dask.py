@@ -782,3 +782,12 @@ def test_basic_assignments_and_getitem_gradients_dask_gets_wrong(key: tuple):
         got = run(chunked)
     for g, e in zip(mg.compute(*got), expected, strict=True):
         _close(g, e)
+
+
+@pytest.mark.parametrize(("n", "m", "k"), [(3, 4, 0), (3, 4, 1), (2, 9, -1), (1, 7, 3), (4, 3, 2)])
+def test_eye_with_more_columns_than_rows_computes(n: int, m: int, k: int):
+    # dask's own eye(3, M=4) builds a graph with a block missing ("Missing dependency")
+    with lazy():
+        e = mg.eye(n, m, k=k, backend="dask")
+    assert e.shape == (n, m)
+    np.testing.assert_array_equal(e.numpy(), np.eye(n, m, k=k))
