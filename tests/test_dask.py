@@ -791,3 +791,26 @@ def test_eye_with_more_columns_than_rows_computes(n: int, m: int, k: int):
         e = mg.eye(n, m, k=k, backend="dask")
     assert e.shape == (n, m)
     np.testing.assert_array_equal(e.numpy(), np.eye(n, m, k=k))
+
+
+def test_gradients_through_unknown_chunk_sizes_raise_a_clear_error():
+    # a least-squares loss on filtered rows (unknown row count, as after a dataframe's
+    # to_dask_array()): dask's own errors were "cannot broadcast shape (nan,) to shape (nan,)",
+    # "'float' object cannot be interpreted as an integer", "cannot convert float NaN"
+    rng = np.random.default_rng(0)
+    xs = da.from_array(rng.normal(size=(10, 3)), chunks=(5, 3))
+    rows = xs[xs[:, 0] > -0.5]
+    assert math.isnan(rows.shape[0])
+    with lazy():
+        for reduce in (mg.sum, mg.mean, mg.var, mg.prod):
+            w = mg.tensor(da.from_array(rng.normal(size=3), chunks=3))
+            loss = reduce(mg.matmul(mg.tensor(rows, constant=True), w))
+            with pytest.raises(NotImplementedError, match=r"unknown chunk sizes.*compute_chunk"):
+                loss.backward()
+        t = mg.tensor(rows)
+        with pytest.raises(NotImplementedError, match=r"slicing.*unknown.*compute_chunk_sizes"):
+            t[1:3]
+        with pytest.raises(NotImplementedError, match=r"integer array.*unknown chunk sizes"):
+            t[np.array([0, 1])]
+    value = mg.sum(t[:] * 2.0).compute()  # forward passes still work, lazily
+    np.testing.assert_allclose(value.numpy(), 2 * rows.sum().compute())

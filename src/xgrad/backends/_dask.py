@@ -94,6 +94,16 @@ def _chunk_aware(ns: Any, xp_dask: Any, da: Any) -> Any:
     stock_reshape = ns.reshape
 
     def broadcast_to(x: Any, /, shape: Any, **kwargs: Any) -> Any:
+        if any(isinstance(n, float) and math.isnan(n) for n in shape):
+            # what a gradient asks for when an input has unknown chunk sizes (sum's, mean's,
+            # and the engine's fit of any gradient to the input's shape); dask's own error
+            # would be "cannot broadcast shape (nan,) to shape (nan,)"
+            raise NotImplementedError(
+                f"gradients of arrays of unknown chunk sizes (shape {tuple(shape)}) are not "
+                "supported on the dask backend: the lengths are needed to send the gradient "
+                "back. Call .compute_chunk_sizes() on the dask array (after x[mask], "
+                "unique, or a dataframe's to_dask_array()) before making a tensor of it."
+            )
         chunks = getattr(shape, "chunks", None)
         if chunks is None or kwargs or not isinstance(x, da.Array) or _has_unknown_chunks(x):
             out = stock(x, shape, **kwargs)
@@ -360,12 +370,12 @@ class DaskBackend(Backend):
             # (da.arange(4)[da.from_array(np.array([0]))].shape is (4,), its value [0]): take
             # it as one lazy NumPy task over the whole array, whose shape NumPy's rules give
             # (a zero-strided dummy indexed by zeros of the keys' shapes)
+            self._check_known("indexing by an integer array", [arr, *items])
             dummy = np.broadcast_to(np.zeros((), dtype=bool), arr.shape)
             probe = tuple(
                 np.zeros(k.shape, dtype=np.intp) if _is_int_array(k) else k for k in items
             )
             shape = dummy[probe].shape
-            self._check_known("indexing by an integer array", [arr, *items])
             from dask import delayed
 
             lazy = delayed(_take, pure=True)(arr, tuple(items))
@@ -494,6 +504,12 @@ def _any_reshape(reshape: Any, np: Any, da: Any) -> Any:
     becomes an empty array of the shape NumPy's rules give (``-1`` resolved)."""
 
     def any_reshape(x: Any, /, shape: Any, *, copy: bool | None = None, **kwargs: Any) -> Any:
+        if _has_unknown_chunks(x):
+            raise NotImplementedError(
+                f"reshape (and the gradients that need it: prod's, ...) is not supported on the "
+                f"dask backend for arrays of unknown chunk sizes (shape {x.shape}): call "
+                ".compute_chunk_sizes() on the dask array before making a tensor of it."
+            )
         if 0 in x.shape:  # dask raises NotImplementedError or TypeError for most of these
             out = np.empty(x.shape, dtype=bool).reshape(shape).shape  # no memory: size 0
             return da.empty(out, dtype=x.dtype)
