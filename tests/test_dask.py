@@ -814,3 +814,18 @@ def test_gradients_through_unknown_chunk_sizes_raise_a_clear_error():
             t[np.array([0, 1])]
     value = mg.sum(t[:] * 2.0).compute()  # forward passes still work, lazily
     np.testing.assert_allclose(value.numpy(), 2 * rows.sum().compute())
+
+
+def test_numpy_scalars_of_any_type_are_numbers_not_another_backends_data():
+    # np.float64 was a number, but np.float32, np.int64 (np.prod(shape)) and xgrad.float32(...)
+    # raised BackendMismatchError ("move one operand with t.to_device(...)")
+    x0 = np.arange(6.0).reshape(2, 3)
+    with lazy():
+        t = mg.tensor(chunked(x0))
+        y = (t / np.prod(t.shape)).sum() * mg.float32(2) + np.int32(1) - np.float16(0.5)
+        y.backward()
+    value, grad = mg.compute(y, t.grad)
+    np.testing.assert_allclose(value.numpy(), x0.sum() / 3 + 0.5)
+    np.testing.assert_allclose(grad, np.full((2, 3), 1 / 3))
+    with pytest.raises(mg.errors.BackendMismatchError):
+        t * np.array(2.0)  # a 0-d array is data, as before
