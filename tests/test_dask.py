@@ -829,3 +829,20 @@ def test_numpy_scalars_of_any_type_are_numbers_not_another_backends_data():
     np.testing.assert_allclose(grad, np.full((2, 3), 1 / 3))
     with pytest.raises(mg.errors.BackendMismatchError):
         t * np.array(2.0)  # a 0-d array is data, as before
+
+
+def test_negative_log_likelihood_takes_numpy_weights_as_it_takes_numpy_labels():
+    rng = np.random.default_rng(0)
+    x0, labels, weights = rng.normal(size=(6, 4)), rng.integers(0, 4, size=6), np.arange(1.0, 5.0)
+
+    def run(make: Any) -> Any:
+        x = mg.tensor(make(x0))
+        loss = mg.nnet.negative_log_likelihood(mg.nnet.logsoftmax(x), labels, weights=weights)
+        loss.backward()
+        return loss, x.grad
+
+    expected = run(np.asarray)
+    with lazy():
+        got = run(chunked)
+    for g, e in zip(mg.compute(*got), expected, strict=True):
+        _close(g, e)
