@@ -323,3 +323,30 @@ def test_compiled_on_dask_stays_lazy_and_matches_numpy() -> None:
     np.testing.assert_allclose(value.data, ye.data, rtol=1e-14)
     np.testing.assert_allclose(gx, xe.grad, rtol=1e-13)
     np.testing.assert_allclose(gw, we.grad, rtol=1e-13)
+
+
+def test_compiling_on_dask_never_reads_a_constants_values() -> None:
+    # folding x * ones reads the constant's values: on Dask that computed a closed-over array
+    # while tracing, and a raising scheduler could not see it (the check swallowed the error)
+    da = pytest.importorskip("dask.array")
+    import dask
+
+    calls = []
+
+    def count(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return dask.get(*args, **kwargs)
+
+    c = mg.tensor(da.from_array(np.arange(1.0, 4.0), chunks=2), constant=True)
+    f = mg.compile(lambda w: mg.sum(mg.sin(w * c) * mg.ones(3, backend="dask")))
+    with dask.config.set(scheduler=count):
+        w = mg.tensor(da.from_array(np.ones(3), chunks=2))
+        y = f(w)
+        y.backward()
+    assert calls == []
+    we = mg.tensor(np.ones(3))
+    ye = mg.sum(mg.sin(we * np.arange(1.0, 4.0)))
+    ye.backward()
+    value, grad = mg.compute(y, w.grad)
+    np.testing.assert_allclose(value.data, ye.data, rtol=1e-14)
+    np.testing.assert_allclose(grad, we.grad, rtol=1e-14)

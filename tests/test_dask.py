@@ -701,6 +701,34 @@ def test_setitem_under_a_boolean_mask_is_lazy_and_the_values_gradient_raises_cle
 
 
 @pytest.mark.parametrize(
+    "write",
+    [
+        lambda y, t: y.__setitem__(y > 5.0, 0.0),  # a mask over the whole 3-d array
+        lambda y, t: y.__setitem__((t[..., 0] > 5.0).data, -1.0),  # over the first two axes
+        lambda y, t: y.__setitem__(((t[..., 0] > 5.0).data, slice(1, None)), -1.0),
+        lambda y, t: y.__setitem__((1, (t[0] > 5.0).data), 2.0),
+    ],
+    ids=["whole", "2-d of 3-d", "2-d and a slice", "int and 2-d"],
+)
+def test_setitem_of_a_number_under_a_multidimensional_mask_is_lazy_and_matches_numpy(write):
+    # dask's __setitem__ reads a mask inside a tuple key as integer indices (IndexError)
+    x0 = np.arange(1.0, 25.0).reshape(2, 3, 4)
+
+    def run(make: Any) -> Any:
+        t = mg.tensor(make(x0))
+        y = t * 1.0
+        write(y, t)
+        (y**2 * t).sum().backward()
+        return y, t.grad
+
+    expected = run(np.asarray)
+    with lazy():
+        got = run(lambda a: da.from_array(a, chunks=(1, 2, 3)))
+    for g, e in zip(mg.compute(*got), expected, strict=True):
+        _close(g, e)
+
+
+@pytest.mark.parametrize(
     ("shape", "new", "chunks"),
     [
         ((2, 3), (3, 2), 1),  # dask reshapes only by merging or splitting axes evenly
@@ -749,6 +777,70 @@ def test_basic_assignments_and_getitem_gradients_dask_gets_wrong(key: tuple):
         y[key] = v
         (mg.sum(y**2) + mg.sum(x[key] * 3)).backward()  # x[key]'s gradient writes g at key
         return y, x.grad, v.grad
+
+    expected = run(np.asarray)
+    with lazy():
+        got = run(chunked)
+    for g, e in zip(mg.compute(*got), expected, strict=True):
+        _close(g, e)
+
+
+@pytest.mark.parametrize(("n", "m", "k"), [(3, 4, 0), (3, 4, 1), (2, 9, -1), (1, 7, 3), (4, 3, 2)])
+def test_eye_with_more_columns_than_rows_computes(n: int, m: int, k: int):
+    # dask's own eye(3, M=4) builds a graph with a block missing ("Missing dependency")
+    with lazy():
+        e = mg.eye(n, m, k=k, backend="dask")
+    assert e.shape == (n, m)
+    np.testing.assert_array_equal(e.numpy(), np.eye(n, m, k=k))
+
+
+def test_gradients_through_unknown_chunk_sizes_raise_a_clear_error():
+    # a least-squares loss on filtered rows (unknown row count, as after a dataframe's
+    # to_dask_array()): dask's own errors were "cannot broadcast shape (nan,) to shape (nan,)",
+    # "'float' object cannot be interpreted as an integer", "cannot convert float NaN"
+    rng = np.random.default_rng(0)
+    xs = da.from_array(rng.normal(size=(10, 3)), chunks=(5, 3))
+    rows = xs[xs[:, 0] > -0.5]
+    assert math.isnan(rows.shape[0])
+    with lazy():
+        for reduce in (mg.sum, mg.mean, mg.var, mg.prod):
+            w = mg.tensor(da.from_array(rng.normal(size=3), chunks=3))
+            loss = reduce(mg.matmul(mg.tensor(rows, constant=True), w))
+            with pytest.raises(NotImplementedError, match=r"unknown chunk sizes.*compute_chunk"):
+                loss.backward()
+        t = mg.tensor(rows)
+        with pytest.raises(NotImplementedError, match=r"slicing.*unknown.*compute_chunk_sizes"):
+            t[1:3]
+        with pytest.raises(NotImplementedError, match=r"integer array.*unknown chunk sizes"):
+            t[np.array([0, 1])]
+    value = mg.sum(t[:] * 2.0).compute()  # forward passes still work, lazily
+    np.testing.assert_allclose(value.numpy(), 2 * rows.sum().compute())
+
+
+def test_numpy_scalars_of_any_type_are_numbers_not_another_backends_data():
+    # np.float64 was a number, but np.float32, np.int64 (np.prod(shape)) and xgrad.float32(...)
+    # raised BackendMismatchError ("move one operand with t.to_device(...)")
+    x0 = np.arange(6.0).reshape(2, 3)
+    with lazy():
+        t = mg.tensor(chunked(x0))
+        y = (t / np.prod(t.shape)).sum() * mg.float32(2) + np.int32(1) - np.float16(0.5)
+        y.backward()
+    value, grad = mg.compute(y, t.grad)
+    np.testing.assert_allclose(value.numpy(), x0.sum() / 3 + 0.5)
+    np.testing.assert_allclose(grad, np.full((2, 3), 1 / 3))
+    with pytest.raises(mg.errors.BackendMismatchError):
+        t * np.array(2.0)  # a 0-d array is data, as before
+
+
+def test_negative_log_likelihood_takes_numpy_weights_as_it_takes_numpy_labels():
+    rng = np.random.default_rng(0)
+    x0, labels, weights = rng.normal(size=(6, 4)), rng.integers(0, 4, size=6), np.arange(1.0, 5.0)
+
+    def run(make: Any) -> Any:
+        x = mg.tensor(make(x0))
+        loss = mg.nnet.negative_log_likelihood(mg.nnet.logsoftmax(x), labels, weights=weights)
+        loss.backward()
+        return loss, x.grad
 
     expected = run(np.asarray)
     with lazy():

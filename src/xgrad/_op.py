@@ -27,6 +27,7 @@ paths, for the elementwise rows, do not unpack a residual).
 from __future__ import annotations
 
 import inspect
+import numbers
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -270,6 +271,15 @@ def coerce(bk: Any, value: Any, ref: Any, opname: str) -> Any:
     if isinstance(value, (int, float)) and not isinstance(value, bk.array_types):
         # NumPy's scalars (np.float64(2), np.sqrt(2.0)) are Python numbers on any backend
         return float(value) if isinstance(value, float) else int(value)
+    if (
+        isinstance(value, numbers.Real)
+        and getattr(value, "shape", None) == ()
+        and hasattr(value, "item")
+        and not isinstance(value, bk.array_types)
+    ):
+        # the other NumPy scalars (np.float32(0.5), np.int64 from np.prod(shape), xgrad.float32
+        # (2)) too: numbers, not another library's data
+        return value.item()
     other = _backends.backend_of(value)
     if other is not None:
         dev = bk.device_of(ref) if hasattr(ref, "shape") else None

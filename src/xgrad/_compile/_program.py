@@ -309,8 +309,12 @@ def _slot_list(v: Any) -> list[int]:
 
 
 def _is_ones(c: Any, bk: Any) -> bool:
+    xp = bk.xp
+    if bk.lazy:
+        # reading a lazy constant's values would compute it (all of a closed-over Dask array,
+        # at tracing time, before the user asks): only a seed known to hold ones is folded
+        return bk.known_ones(c) and xp.isdtype(c.dtype, "real floating")
     try:
-        xp = bk.xp
         return bool(xp.all(c == 1)) and xp.isdtype(c.dtype, "real floating")
     except Exception:
         return False

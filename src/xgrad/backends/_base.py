@@ -297,6 +297,12 @@ class Backend:
         the rules it reaches skip multiplying by it (Dask); it never reaches a user."""
         return self.xp.ones_like(like)
 
+    def known_ones(self, arr: Any) -> bool:
+        """Whether ``arr`` is known to hold ones without reading its values (a lazy backend's
+        :meth:`ones_seed`); ``xgrad.compile`` folds a multiplication by it. False unless the
+        backend knows."""
+        return False
+
     def owned(self, arr: Any) -> Any:
         """Return ``arr`` if the caller may mutate it in place, otherwise a writable copy.
 

@@ -94,6 +94,16 @@ def _chunk_aware(ns: Any, xp_dask: Any, da: Any) -> Any:
     stock_reshape = ns.reshape
 
     def broadcast_to(x: Any, /, shape: Any, **kwargs: Any) -> Any:
+        if any(isinstance(n, float) and math.isnan(n) for n in shape):
+            # what a gradient asks for when an input has unknown chunk sizes (sum's, mean's,
+            # and the engine's fit of any gradient to the input's shape); dask's own error
+            # would be "cannot broadcast shape (nan,) to shape (nan,)"
+            raise NotImplementedError(
+                f"gradients of arrays of unknown chunk sizes (shape {tuple(shape)}) are not "
+                "supported on the dask backend: the lengths are needed to send the gradient "
+                "back. Call .compute_chunk_sizes() on the dask array (after x[mask], "
+                "unique, or a dataframe's to_dask_array()) before making a tensor of it."
+            )
         chunks = getattr(shape, "chunks", None)
         if chunks is None or kwargs or not isinstance(x, da.Array) or _has_unknown_chunks(x):
             out = stock(x, shape, **kwargs)
@@ -279,6 +289,9 @@ class DaskBackend(Backend):
             return seed
         return _ones_like_it(seed)
 
+    def known_ones(self, arr: Any) -> bool:
+        return isinstance(arr, Ones)
+
     def owned(self, arr: Any) -> Any:
         # a gradient handed to a user is a plain dask array (never a Ones array)
         return _alias(arr) if isinstance(arr, Ones) else arr
@@ -359,12 +372,12 @@ class DaskBackend(Backend):
             # (da.arange(4)[da.from_array(np.array([0]))].shape is (4,), its value [0]): take
             # it as one lazy NumPy task over the whole array, whose shape NumPy's rules give
             # (a zero-strided dummy indexed by zeros of the keys' shapes)
+            self._check_known("indexing by an integer array", [arr, *items])
             dummy = np.broadcast_to(np.zeros((), dtype=bool), arr.shape)
             probe = tuple(
                 np.zeros(k.shape, dtype=np.intp) if _is_int_array(k) else k for k in items
             )
             shape = dummy[probe].shape
-            self._check_known("indexing by an integer array", [arr, *items])
             from dask import delayed
 
             lazy = delayed(_take, pure=True)(arr, tuple(items))
@@ -393,14 +406,19 @@ class DaskBackend(Backend):
             # dask array of integers), and under a boolean mask it computes where an array of
             # values goes: one lazy NumPy assignment on the whole array instead
 
-            def put(t: Any, v: Any, key: Any) -> Any:
-                out = t.copy()
-                out[key] = v
-                return out
-
-            return self._whole_array_task("setitem (x[key] = v)", put, target, index, values)
+            return self._whole_array_task("setitem (x[key] = v)", _put, target, index, values)
         if all(_is_basic(k) for k in items):
             return self.set_basic(target, index, values)
+        if masked:
+            plain = [k for k in items if k is not Ellipsis]
+            if len(plain) == 1 and plain[0].ndim == target.ndim:
+                # one mask over the whole array: dask's __setitem__ takes it lazily only as
+                # the key itself (x[mask] = v), not inside a tuple, which it reads as integers
+                return _assign(target, plain[0], values)
+            if any(k.ndim > 1 for k in items if _is_mask(k)):
+                # a mask over some of the axes (x[mask2d, 1:] = v, x[mask2d] = v of a 3-d x):
+                # dask's __setitem__ takes masks of one axis only
+                return self._whole_array_task("setitem (x[key] = v)", _put, target, index, values)
         if 0 in target[index].shape:  # nothing to write; dask's __setitem__ rejects this
             return target
         return _assign(target, index, values)
@@ -488,6 +506,12 @@ def _any_reshape(reshape: Any, np: Any, da: Any) -> Any:
     becomes an empty array of the shape NumPy's rules give (``-1`` resolved)."""
 
     def any_reshape(x: Any, /, shape: Any, *, copy: bool | None = None, **kwargs: Any) -> Any:
+        if _has_unknown_chunks(x):
+            raise NotImplementedError(
+                f"reshape (and the gradients that need it: prod's, ...) is not supported on the "
+                f"dask backend for arrays of unknown chunk sizes (shape {x.shape}): call "
+                ".compute_chunk_sizes() on the dask array before making a tensor of it."
+            )
         if 0 in x.shape:  # dask raises NotImplementedError or TypeError for most of these
             out = np.empty(x.shape, dtype=bool).reshape(shape).shape  # no memory: size 0
             return da.empty(out, dtype=x.dtype, meta=x._meta)
@@ -526,6 +550,13 @@ def _alias(arr: Any) -> Any:
 
 def _take(a: Any, key: tuple) -> Any:
     return a[key]
+
+
+def _put(t: Any, v: Any, key: Any) -> Any:
+    """A copy of ``t`` (a chunk library's array) with ``v`` written at ``key``."""
+    out = t.copy()
+    out[key] = v
+    return out
 
 
 def _is_int_array(k: Any) -> bool:

@@ -205,9 +205,26 @@ def _clip(stock: Any) -> Any:
     return clip
 
 
+def _wide_eye(stock: Any) -> Any:
+    """``eye`` that computes for more columns than rows. Dask's ``eye`` labels its result
+    with square chunks of its first row chunk's size, while building the column blocks that
+    ``chunks`` gives the ``(N, M)`` shape: for ``M > N`` (``eye(3, 4)``) the two disagree, a
+    block is missing, and computing fails ("Missing dependency"). A wide ``eye`` is built
+    here as the transpose of the tall one, ``eye(M, N, k=-k).T``, which Dask gets right."""
+
+    @functools.wraps(stock)
+    def eye(n_rows: int, n_cols: int | None = None, /, *, k: int = 0, **kwargs: Any) -> Any:
+        if n_cols is not None and n_cols > n_rows:
+            return stock(n_cols, n_rows, k=-k, **kwargs).T
+        return stock(n_rows, n_cols, k=k, **kwargs)
+
+    return eye
+
+
 def install(ns: types.ModuleType) -> None:
     """Wrap the creation functions of the backend's namespace ``ns`` (see the module
     docstring), and the functions that create arrays inside (``cumulative_*``, ``clip``)."""
+    ns.eye = _wide_eye(ns.eye)
     for name in (*_WITH_META, *_CONVERTED):
         setattr(ns, name, _on_device(getattr(ns, name), name))
     for name in ("zeros_like", "ones_like", "empty_like", "full_like"):

@@ -95,6 +95,17 @@ def _clamp_slices(bk: Any, shape: tuple, key: list) -> tuple:
         if k is Ellipsis:
             dim += len(shape) - total
         elif isinstance(k, slice) and dim < len(shape):
+            if isinstance(shape[dim], float):  # nan: a lazy array's unknown length (Dask)
+                if k == slice(None):
+                    out.append(k)
+                    dim += 1
+                    continue
+                raise NotImplementedError(
+                    f"slicing (x[{k.start}:{k.stop}:{k.step}]) is not supported on axis {dim} of "
+                    f"length unknown (shape {shape}, after a dask operation whose result's "
+                    "length depends on values): call .compute_chunk_sizes() on the dask array "
+                    "before making a tensor of it, or compute first."
+                )
             start, stop, step = k.indices(shape[dim])
             out.append(slice(start, None if step < 0 and stop < 0 else stop, step))
             dim += 1
