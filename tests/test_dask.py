@@ -847,3 +847,50 @@ def test_negative_log_likelihood_takes_numpy_weights_as_it_takes_numpy_labels():
         got = run(chunked)
     for g, e in zip(mg.compute(*got), expected, strict=True):
         _close(g, e)
+
+
+# -- keys whose values are on the host; products' dtypes ------------------------------------------
+def test_a_numpy_boolean_mask_indexes_lazily_as_its_nonzero_indices():
+    """A host (NumPy) mask's values are known: ``x[mask]`` is ``x[mask.nonzero()]``, lazily,
+    with gradients; only a Dask-array mask (values unknown) raises."""
+    a = np.arange(12.0).reshape(3, 4)
+    cols = np.array([True, False, True, True])
+    for key in ((slice(None), cols), (a > 5,), (np.array([0, 2]), np.array([1, 1, 0, 0], bool))):
+        with lazy():
+            t = mg.tensor(chunked(a))
+            y = t[key]
+            (y * y).sum().backward()
+            u = mg.tensor(chunked(a)) * 1.0
+            u[key] = -1.0
+        n = mg.tensor(a)
+        yn = n[key]
+        (yn * yn).sum().backward()
+        un = n.copy()
+        un[key] = -1.0
+        got, grad, assigned = mg.compute(y, t.grad, u)
+        np.testing.assert_array_equal(got.numpy(), yn.numpy())
+        np.testing.assert_array_equal(grad, n.grad)
+        np.testing.assert_array_equal(assigned.numpy(), un.numpy())
+
+
+def test_an_out_of_bounds_numpy_index_raises_when_indexing_not_when_computing():
+    t = mg.tensor(chunked(np.arange(3.0)))
+    with pytest.raises(IndexError, match="index 5 is out of bounds for axis 0 with size 3"):
+        t[np.array([0, 5])]
+    m = mg.tensor(chunked(np.zeros((2, 4))))
+    with pytest.raises(IndexError, match="index -5 is out of bounds for axis 1 with size 4"):
+        m[..., [-5]]
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.uint8, np.bool_])
+def test_products_keep_numpys_dtype_over_several_chunks(dtype: Any):
+    """Regression: Dask sums a chunked contraction's parts with ``sum``, which made
+    ``int32 @ int32`` an ``int64`` (and ``bool @ bool`` counts)."""
+    a, b = np.ones((4, 3), dtype), np.ones((3, 2), dtype)
+    with lazy():
+        x, y = mg.tensor(chunked(a)), mg.tensor(da.from_array(b, chunks=2))
+        outs = [mg.matmul(x, y), mg.tensordot(x, y, axes=1), mg.einsum("ij,jk->ik", x, y)]
+    for got in mg.compute(*outs):
+        want = np.matmul(a, b)
+        assert got.dtype == want.dtype
+        np.testing.assert_array_equal(got.numpy(), want)

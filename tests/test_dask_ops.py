@@ -203,7 +203,8 @@ def test_op_table_row_raises_a_clear_error_on_dask(name: str):
     def check(data: Any) -> None:
         arrays, params = data
         with mg.use_backend("dask"), lazy():
-            for on in (ON["dask"], ON["numpy"]):  # the key as a Dask array, and as NumPy's
+            # the key as a Dask array (a NumPy mask's values are known: it runs, test_dask.py)
+            for on in (ON["dask"],):
                 tensors = [mg.tensor(ON["dask"].array(a)) for a in arrays]
                 with pytest.raises(exc, match=message):
                     r.fn(*tensors, **_device_params(on, params, _tensor_params(r, on, params)))

@@ -364,7 +364,8 @@ class DaskBackend(Backend):
                     "getitem with a boolean mask (x[mask]) is not supported on the dask backend: "
                     "the result's length depends on the mask's values, which dask does not "
                     "know before computing (unknown chunk sizes). Use xgrad.where(mask, x, 0) "
-                    "instead, or compute first (xgrad.compute)."
+                    "instead, index with a NumPy mask (its values are known), or compute "
+                    "first (xgrad.compute)."
                 )
         da, np = self._da, self._np
         if all(arr.shape) and any(isinstance(k, da.Array) and _is_int_array(k) for k in items):

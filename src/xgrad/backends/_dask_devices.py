@@ -221,9 +221,25 @@ def _wide_eye(stock: Any) -> Any:
     return eye
 
 
+def _product_dtype(stock: Any) -> Any:
+    """A product (``matmul``, ``tensordot``, ``vecdot``, ``einsum``) whose result has its
+    inputs' promoted dtype, as NumPy's does. Dask sums the partial products of a contraction
+    over several chunks with ``sum``, which widens integers and booleans to ``int64``
+    (``int32 @ int32`` gave ``int64``, ``bool @ bool`` counts)."""
+
+    @functools.wraps(stock)
+    def product(*args: Any, **kwargs: Any) -> Any:
+        out = stock(*args, **kwargs)
+        want = np.result_type(*(a.dtype for a in args if hasattr(a, "dtype")))
+        return out if out.dtype == want else out.astype(want)
+
+    return product
+
+
 def install(ns: types.ModuleType) -> None:
     """Wrap the creation functions of the backend's namespace ``ns`` (see the module
-    docstring), and the functions that create arrays inside (``cumulative_*``, ``clip``)."""
+    docstring), the functions that create arrays inside (``cumulative_*``, ``clip``), and the
+    products, whose dtype Dask widens."""
     ns.eye = _wide_eye(ns.eye)
     for name in (*_WITH_META, *_CONVERTED):
         setattr(ns, name, _on_device(getattr(ns, name), name))
@@ -232,3 +248,6 @@ def install(ns: types.ModuleType) -> None:
     ns.cumulative_sum = _cumulative(ns.cumulative_sum, 0)
     ns.cumulative_prod = _cumulative(ns.cumulative_prod, 1)
     ns.clip = _clip(ns.clip)
+    for name in ("matmul", "tensordot", "vecdot", "einsum"):
+        if hasattr(ns, name):
+            setattr(ns, name, _product_dtype(getattr(ns, name)))

@@ -12,6 +12,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+
 from .. import backends as _backends
 from .._nsbase import TensorNamespace
 from .._op import OPS, Op, apply, register
@@ -33,6 +35,7 @@ def normalize_key(bk: Any, ref: Any, key: Any) -> tuple:
         key = (key,)
     out = []
     device = None
+    hosts: dict[int, Any] = {}  # position in ``out`` -> a host integer key (lazy backends)
     for k in key:
         if k is None or k is Ellipsis or isinstance(k, slice):
             out.append(k)
@@ -52,6 +55,17 @@ def normalize_key(bk: Any, ref: Any, key: Any) -> tuple:
             device = _device(bk, ref, device)
             other = _backends.backend_of(k)
             host = other.to_host(k) if other is not None and other is not bk else k
+            if bk.lazy:  # the values are here now, and cost nothing to read
+                h = np.asarray(host)
+                if h.dtype == bool and h.ndim:
+                    # x[mask] is x[mask.nonzero()] (NumPy's definition): integer keys, whose
+                    # lengths a lazy library knows (it cannot know a mask's count)
+                    for part in np.nonzero(h):
+                        hosts[len(out)] = part
+                        out.append(bk.asarray(part, device=device))
+                    continue
+                if h.dtype.kind in "iu":
+                    hosts[len(out)] = h
             arr = bk.asarray(host, device=device)
             if math.prod(arr.shape) == 0 and not bk.xp.isdtype(arr.dtype, ("integral", "bool")):
                 arr = bk.xp.astype(arr, bk.xp.int64)  # ``x[[]]``: an empty integer index
@@ -73,7 +87,29 @@ def normalize_key(bk: Any, ref: Any, key: Any) -> tuple:
                 consumed += 1
         if consumed < len(ref.shape):  # the array API wants the rest of the axes spelled out
             out.append(Ellipsis)
+    if hosts:
+        _check_bounds(bk, tuple(ref.shape), out, hosts)
     return _clamp_slices(bk, tuple(ref.shape), out)
+
+
+def _check_bounds(bk: Any, shape: tuple, key: list, hosts: dict[int, Any]) -> None:
+    """NumPy's IndexError for a host integer key out of bounds, raised now: a lazy library
+    (Dask) would raise it only when computing, from inside a task."""
+    total = sum(_consumes(bk, k) for k in key)
+    dim = 0
+    for pos, k in enumerate(key):
+        if k is Ellipsis:
+            dim += len(shape) - total
+            continue
+        h = hosts.get(pos)
+        if h is not None and h.size and dim < len(shape) and not isinstance(shape[dim], float):
+            n = shape[dim]
+            bad = h[(h >= n) | (h < -n)]
+            if bad.size:
+                raise IndexError(
+                    f"index {int(bad.flat[0])} is out of bounds for axis {dim} with size {n}"
+                )
+        dim += _consumes(bk, k)
 
 
 def _consumes(bk: Any, k: Any) -> int:
