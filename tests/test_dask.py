@@ -894,3 +894,15 @@ def test_products_keep_numpys_dtype_over_several_chunks(dtype: Any):
         want = np.matmul(a, b)
         assert got.dtype == want.dtype
         np.testing.assert_array_equal(got.numpy(), want)
+
+
+def test_compute_traverses_lists_tuples_and_dicts_in_one_pass():
+    x = mg.tensor(chunked(np.arange(4.0)))
+    loss = (x**2).sum()
+    loss.backward()
+    with counting() as calls:
+        (out,) = mg.compute({"loss": loss, "grads": [x.grad, (x.grad, 3)]})
+    assert len(calls) == 1
+    assert out["loss"].item() == 14.0 and out["grads"][1][1] == 3
+    np.testing.assert_array_equal(out["grads"][0], [0.0, 2.0, 4.0, 6.0])
+    assert isinstance(out["grads"][1], tuple) and isinstance(out["grads"][1][0], np.ndarray)

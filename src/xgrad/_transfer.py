@@ -169,7 +169,9 @@ def compute(*objs: Any) -> tuple:
     Parameters
     ----------
     *objs : Tensor or array or object
-        Tensors and arrays (``x.grad``) of any backend, or anything else.
+        Tensors and arrays (``x.grad``) of any backend, or anything else. Lists, tuples and
+        dicts are traversed, as ``dask.compute`` does: ``compute([loss, x.grad])`` gives a
+        list of the two results.
 
     Returns
     -------
@@ -206,7 +208,37 @@ def compute(*objs: Any) -> tuple:
     Tensor(14.)
     >>> grad
     array([0., 2., 4., 6.])
+    >>> xg.compute({"loss": loss, "grads": [x.grad]})
+    ({'loss': Tensor(14.), 'grads': [array([0., 2., 4., 6.])]},)
     """
+    leaves: list[Any] = []
+    shapes = [_flatten(obj, leaves) for obj in objs]
+    done = iter(_compute_leaves(leaves))
+    return tuple(_rebuild(shape, done) for shape in shapes)
+
+
+def _flatten(obj: Any, leaves: list[Any]) -> Any:
+    """``obj``'s structure, with its leaves appended to ``leaves``: lists, tuples and dicts
+    are traversed (as ``dask.compute`` does); anything else is one leaf."""
+    if type(obj) in (list, tuple):
+        return (type(obj), [_flatten(o, leaves) for o in obj])
+    if type(obj) is dict:
+        return (dict, {k: _flatten(v, leaves) for k, v in obj.items()})
+    leaves.append(obj)
+    return None
+
+
+def _rebuild(shape: Any, done: Any) -> Any:
+    if shape is None:
+        return next(done)
+    kind, parts = shape
+    if kind is dict:
+        return {k: _rebuild(v, done) for k, v in parts.items()}
+    return kind(_rebuild(p, done) for p in parts)
+
+
+def _compute_leaves(objs: list[Any]) -> list[Any]:
+    """:func:`compute` of a flat list."""
     lazy: dict[int, tuple[Any, list[int]]] = {}  # id(backend) -> (backend, positions)
     arrays: list[Any] = []
     for i, obj in enumerate(objs):
@@ -223,7 +255,7 @@ def compute(*objs: Any) -> tuple:
         arrays.append(arr)
     out = list(objs)
     if not lazy:
-        return tuple(out)
+        return out
     for bk, positions in lazy.values():
         values = bk.compute_many([arrays[i] for i in positions])
         for i, value in zip(positions, values, strict=True):
@@ -234,7 +266,7 @@ def compute(*objs: Any) -> tuple:
                 out[i] = make_tensor(eager.asarray(value), eager, None, obj._constant)
             else:
                 out[i] = value
-    return tuple(out)
+    return out
 
 
 def _compute_method(self: Tensor) -> Tensor:
