@@ -906,3 +906,23 @@ def test_compute_traverses_lists_tuples_and_dicts_in_one_pass():
     assert out["loss"].item() == 14.0 and out["grads"][1][1] == 3
     np.testing.assert_array_equal(out["grads"][0], [0.0, 2.0, 4.0, 6.0])
     assert isinstance(out["grads"][1], tuple) and isinstance(out["grads"][1][0], np.ndarray)
+
+
+def test_dask_arrays_share_no_memory():
+    """Regression: ``shares_memory`` raised TypeError on Dask. Immutable graphs share none:
+    writing into a view rebinds it, and the base keeps its values."""
+    t = mg.tensor(chunked(np.arange(4.0)))
+    assert not mg.shares_memory(t, t[1:]) and not mg.may_share_memory(t, t[1:])
+    d = t.data
+    v = d[1:]
+    v[0] = 100.0
+    np.testing.assert_array_equal(mg.compute(d)[0], np.arange(4.0))
+
+
+def test_an_index_tensor_of_another_backend_names_the_call_that_fixes_it():
+    """Regression: the advice printed a placeholder (``<the dask operand's device>``)."""
+    t = mg.tensor(chunked(np.arange(4.0)))
+    with pytest.raises(mg.errors.BackendMismatchError) as info:
+        t[mg.tensor(np.array([0, 2]))]
+    assert "t.to_device('cpu', backend='dask')" in str(info.value)
+    assert "<" not in str(info.value)

@@ -342,6 +342,12 @@ class DaskBackend(Backend):
     def version(self) -> str:
         return self._dask.__version__
 
+    def memory_overlap(self, a: Any, b: Any, max_work: Any = None) -> bool:
+        """``xgrad.shares_memory`` and ``may_share_memory``: False. Dask arrays are immutable
+        graphs (an assignment rebinds the array it is made on), so no write through one can
+        show in another: none share memory in NumPy's sense."""
+        return False
+
     # -- what only a lazy library needs ----------------------------------------------------------
     def compute_many(self, arrays: list[Any]) -> list[Any]:
         """The values of ``arrays`` from one ``dask.compute`` pass (shared work once): NumPy

@@ -47,7 +47,8 @@ def normalize_key(bk: Any, ref: Any, key: Any) -> tuple:
             out.append(k._data)
         elif isinstance(k, Tensor):
             if k._backend is not bk:
-                raise _backends.mismatch_error(bk, k._backend, "indexing")
+                devices = (_device(bk, ref, device), k.device)
+                raise _backends.mismatch_error(bk, k._backend, "indexing", devices=devices)
             out.append(k._data)
         elif isinstance(k, bk.array_types):
             out.append(k)
