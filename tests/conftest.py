@@ -8,13 +8,17 @@ The ``xb`` fixture selects a backend for the duration of a test (through
   ``bool()``, ``int()`` and ``complex()`` made to raise off the CPU device. NumPy conversion of
   such arrays already raises, so a passing test proves the code under test used only the array
   API standard and never moved a buffer to the host;
-- ``cupy``: when CuPy and a GPU are present.
+- ``cupy``: when CuPy and a GPU are present;
+- ``dask``: when Dask is installed (it is in the ``test`` extra): lazy arrays of NumPy
+  chunks, computed by ``xb.host``. Tests of eager-only behaviour skip there, each saying
+  why (:func:`skip_on_dask`); ``tests/test_dask*.py`` prove that nothing computes early.
 
 ``XGRAD_TEST_BACKENDS=cupy`` (a comma-separated list) restricts the run, e.g. in ``ci/gpu.sh``.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 
 # SciPy reads this once, at import: its array-API paths are what tests/test_consumers.py
@@ -40,7 +44,7 @@ except ImportError:  # pragma: no cover
 class XB:
     """The backend a test runs on."""
 
-    name: str  # "numpy", "strict", "cupy"
+    name: str  # "numpy", "strict", "cupy", "dask"
     backend: Any  # xgrad Backend
     device: Any  # native device
 
@@ -75,6 +79,8 @@ def _available() -> list[str]:
         names.append("cupy")
     except Exception:
         pass
+    if importlib.util.find_spec("dask") is not None:
+        names.append("dask")
     wanted = os.environ.get("XGRAD_TEST_BACKENDS")
     if wanted:
         names = [n for n in names if n in wanted.split(",")]
@@ -121,6 +127,9 @@ def make_xb(name: str) -> XB:
     if name == "strict":
         bk = backends.load("array_api_strict")
         return XB("strict", bk, array_api_strict.Device("device1"))
+    if name == "dask":  # lazy: xb.host computes (tests/test_dask*.py prove the laziness)
+        bk = backends.load("dask")
+        return XB("dask", bk, "cpu")
     bk = backends.load("cupy")
     return XB("cupy", bk, bk.default_device())
 
@@ -170,3 +179,13 @@ _hsettings.register_profile("ci", derandomize=True, print_blob=True)
 # the first call of each CuPy kernel compiles it: no deadlines, fewer examples
 _hsettings.register_profile("gpu", derandomize=True, deadline=None, max_examples=5)
 _hsettings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+#: op-table rows that cannot run on Dask (tests/test_dask_ops.py checks their clear error)
+DASK_RAISES = {"getitem (mask)"}
+
+
+def skip_on_dask(xb: XB, why: str) -> None:
+    """Skip a test of eager-only behaviour on the lazy Dask backend, saying why."""
+    if xb.name == "dask":
+        pytest.skip(f"dask: {why}")

@@ -550,10 +550,11 @@ def test_det_gradient_is_the_cofactor_matrix_at_singular_matrices(a: Any, xb: An
 def test_singular_and_bad_shapes(xb: Any) -> None:
     singular = xg.tensor(xb.array(np.array([[1.0, 2.0], [2.0, 4.0]])))
     assert xb.host(xg.linalg.det(singular)) == 0.0
+    # (on Dask the error comes when the values are computed, by xb.host)
     with pytest.raises(np.linalg.LinAlgError):
-        xg.linalg.inv(singular)
+        xb.host(xg.linalg.inv(singular))
     with pytest.raises(np.linalg.LinAlgError):
-        xg.linalg.solve(singular, xb.array(np.ones(2)))
+        xb.host(xg.linalg.solve(singular, xb.array(np.ones(2))))
     rect = xg.tensor(xb.array(np.ones((2, 3))))
     for fn in (xg.linalg.inv, xg.linalg.det, xg.linalg.cholesky, xg.linalg.eigh):
         with pytest.raises(ValueError, match="square"):

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 import xgrad as xg
+from conftest import skip_on_dask
 
 X = np.array([[0.5, -1.0, 2.0], [3.0, 0.25, -0.75]])
 
@@ -107,6 +108,7 @@ def test_min_scalar_type_of_a_0d_tensor(np_only: Any) -> None:
 
 
 def test_memory_queries_on_tensors_and_arrays(xb: Any) -> None:
+    skip_on_dask(xb, "immutable graphs share no memory (tests/test_dask.py)")
     x = _t(xb, np.arange(6.0))
     for shares in (np.shares_memory, xg.shares_memory):
         assert shares(x, x[2:])

@@ -318,7 +318,8 @@ def test_boolean_ufuncs_return_plain_arrays_and_operators_constant_tensors(xb: A
     for out in (x > 0, x == x, (x > 0) & (x < 2), ~(x > 0), (x > 0) | (x > 1)):
         assert isinstance(out, mg.Tensor) and out.constant
         assert out.dtype == xb.backend.dtype("bool")
-    np.testing.assert_array_equal(xb.host(x[x > 0]), [1.0])  # still an index
+    if xb.name != "dask":  # a lazy mask's count is unknown: it raises there (test_dask.py)
+        np.testing.assert_array_equal(xb.host(x[x > 0]), [1.0])  # still an index
 
 
 def test_rounding_ufuncs_on_constants_give_arrays_and_raise_on_variables(xb: Any) -> None:

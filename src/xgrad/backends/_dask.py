@@ -491,9 +491,10 @@ class DaskBackend(Backend):
 def _namespace(xp_dask: Any, np: Any, da: Any) -> types.ModuleType:
     """``array_api_compat.dask.array`` with its ``linalg`` replaced by NumPy's routines applied
     matrix by matrix (``_dask_linalg``): batched, any chunks, the standard's results; a
-    ``reshape`` that takes every shape NumPy's does; and NumPy's ``unique`` functions, one
-    lazy task each (``_dask_unique``)."""
-    from . import _dask_linalg, _dask_unique
+    ``reshape`` that takes every shape NumPy's does; NumPy's ``unique`` functions, one lazy
+    task each (``_dask_unique``); Dask's functions that differ from NumPy mended
+    (``_dask_namespace``); and creation on the device asked for (``_dask_devices``)."""
+    from . import _dask_linalg, _dask_namespace, _dask_unique
 
     ns = types.ModuleType("xgrad.backends._dask.xp", xp_dask.__doc__)
     skip = {"__name__", "__doc__", "__spec__", "__loader__", "__package__", "__path__"}
@@ -501,6 +502,7 @@ def _namespace(xp_dask: Any, np: Any, da: Any) -> types.ModuleType:
     ns.linalg = _dask_linalg.namespace()
     ns.reshape = _any_reshape(xp_dask.reshape, np, da)
     _dask_unique.install(ns)
+    _dask_namespace.install(ns)  # before the devices' wrappers, which call these
     _devices.install(ns)
     return ns
 

@@ -26,6 +26,7 @@ import dask.array as da
 import numpy as np
 
 from ..errors import BackendUnavailableError
+from ._dtypes import check_dtype_supported
 
 CPU = "cpu"
 CUDA = "cuda"
@@ -129,6 +130,7 @@ def from_host(obj: Any, dtype: Any, device: str, copy: bool | None) -> Any:
         arr = arr.copy() if copy else arr
         return da.from_array(arr if device == CUDA else arr.get(), chunks="auto")
     host = np.array(obj, dtype=dtype, copy=True if copy else None)
+    check_dtype_supported(host.dtype)  # before Dask sees it (object data: its own error)
     if device == CUDA:
         host = cupy().asarray(host)  # pragma: no cover (needs CuPy)
     return da.from_array(host, chunks="auto")
@@ -205,42 +207,9 @@ def _clip(stock: Any) -> Any:
     return clip
 
 
-def _wide_eye(stock: Any) -> Any:
-    """``eye`` that computes for more columns than rows. Dask's ``eye`` labels its result
-    with square chunks of its first row chunk's size, while building the column blocks that
-    ``chunks`` gives the ``(N, M)`` shape: for ``M > N`` (``eye(3, 4)``) the two disagree, a
-    block is missing, and computing fails ("Missing dependency"). A wide ``eye`` is built
-    here as the transpose of the tall one, ``eye(M, N, k=-k).T``, which Dask gets right."""
-
-    @functools.wraps(stock)
-    def eye(n_rows: int, n_cols: int | None = None, /, *, k: int = 0, **kwargs: Any) -> Any:
-        if n_cols is not None and n_cols > n_rows:
-            return stock(n_cols, n_rows, k=-k, **kwargs).T
-        return stock(n_rows, n_cols, k=k, **kwargs)
-
-    return eye
-
-
-def _product_dtype(stock: Any) -> Any:
-    """A product (``matmul``, ``tensordot``, ``vecdot``, ``einsum``) whose result has its
-    inputs' promoted dtype, as NumPy's does. Dask sums the partial products of a contraction
-    over several chunks with ``sum``, which widens integers and booleans to ``int64``
-    (``int32 @ int32`` gave ``int64``, ``bool @ bool`` counts)."""
-
-    @functools.wraps(stock)
-    def product(*args: Any, **kwargs: Any) -> Any:
-        out = stock(*args, **kwargs)
-        want = np.result_type(*(a.dtype for a in args if hasattr(a, "dtype")))
-        return out if out.dtype == want else out.astype(want)
-
-    return product
-
-
 def install(ns: types.ModuleType) -> None:
     """Wrap the creation functions of the backend's namespace ``ns`` (see the module
-    docstring), the functions that create arrays inside (``cumulative_*``, ``clip``), and the
-    products, whose dtype Dask widens."""
-    ns.eye = _wide_eye(ns.eye)
+    docstring), and the functions that create arrays inside (``cumulative_*``, ``clip``)."""
     for name in (*_WITH_META, *_CONVERTED):
         setattr(ns, name, _on_device(getattr(ns, name), name))
     for name in ("zeros_like", "ones_like", "empty_like", "full_like"):
@@ -248,6 +217,3 @@ def install(ns: types.ModuleType) -> None:
     ns.cumulative_sum = _cumulative(ns.cumulative_sum, 0)
     ns.cumulative_prod = _cumulative(ns.cumulative_prod, 1)
     ns.clip = _clip(ns.clip)
-    for name in ("matmul", "tensordot", "vecdot", "einsum"):
-        if hasattr(ns, name):
-            setattr(ns, name, _product_dtype(getattr(ns, name)))
