@@ -21,6 +21,7 @@ from hypothesis import Phase, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 import xgrad as mg  # noqa: E402
+from conftest import DASK_RAISES  # noqa: E402
 from op_table import ROWS, Row  # noqa: E402
 from test_dask import chunked, lazy  # noqa: E402
 from test_ops import _as_function, _device_params, _tensor_params, cases  # noqa: E402
@@ -128,6 +129,7 @@ def test_every_row_of_the_op_table_runs_on_dask_or_raises_a_listed_error():
     assert not runs & set(RAISES)
     assert runs | set(RAISES) == set(names), "a row is neither run nor listed as raising"
     assert set(RAISES) <= set(names) and set(TOLERANCE) <= runs, "an entry names no row"
+    assert set(RAISES) == DASK_RAISES, "conftest.DASK_RAISES (the xb fixture's skips) must match"
 
 
 # -- rows that run --------------------------------------------------------------------------------

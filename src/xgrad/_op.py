@@ -268,17 +268,11 @@ def coerce(bk: Any, value: Any, ref: Any, opname: str) -> Any:
             if da != dv:
                 raise _backends.device_mismatch_error(bk, da, dv, opname)
         return value
-    if isinstance(value, (int, float)) and not isinstance(value, bk.array_types):
-        # NumPy's scalars (np.float64(2), np.sqrt(2.0)) are Python numbers on any backend
+    # NumPy's scalars (np.float64(2), np.float32(0.5), an np.int64 from np.prod(shape)) are
+    # Python numbers on any backend (on NumPy's they are its arrays, handled above)
+    if isinstance(value, (int, float)):
         return float(value) if isinstance(value, float) else int(value)
-    if (
-        isinstance(value, numbers.Real)
-        and getattr(value, "shape", None) == ()
-        and hasattr(value, "item")
-        and not isinstance(value, bk.array_types)
-    ):
-        # the other NumPy scalars (np.float32(0.5), np.int64 from np.prod(shape), xgrad.float32
-        # (2)) too: numbers, not another library's data
+    if isinstance(value, numbers.Real) and getattr(value, "shape", None) == ():
         return value.item()
     other = _backends.backend_of(value)
     if other is not None:

@@ -205,6 +205,13 @@ class Backend:
         ``target``. The array API has no scatter-add, so each binding supplies one."""
         raise NotImplementedError
 
+    def index_from_host(self, host: Any, device: Any) -> list[tuple[Any, Any]]:
+        """The key arrays a host index (a list, a NumPy array) becomes on this backend, each
+        with the host integers xgrad must bounds-check itself (``None``: the library checks
+        when indexing, as NumPy does). A lazy library overrides this: it would report an
+        out-of-bounds index only when computing, and it cannot know a mask's count."""
+        return [(self.asarray(host, device=device), None)]
+
     def getitem(self, arr: Any, key: Any) -> Any:
         """``arr[key]`` for any NumPy-style key (bindings fix what their library lacks)."""
         return arr[key]

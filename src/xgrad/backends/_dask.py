@@ -391,6 +391,17 @@ class DaskBackend(Backend):
             return da.from_delayed(lazy, shape=shape, dtype=arr.dtype, meta=arr._meta)
         return arr[key]
 
+    def index_from_host(self, host: Any, device: Any) -> list[tuple[Any, Any]]:
+        """A host mask becomes its ``nonzero()`` integer keys (``x[mask]`` is
+        ``x[mask.nonzero()]``, NumPy's definition), whose lengths Dask knows; integer keys come
+        back with their host values, for xgrad to bounds-check before any task runs."""
+        np = self._np
+        h = np.asarray(host)
+        parts = np.nonzero(h) if h.dtype == bool and h.ndim else (h,)
+        return [
+            (self.asarray(p, device=device), p if p.dtype.kind in "iu" else None) for p in parts
+        ]
+
     def scatter_add(self, target: Any, index: Any, values: Any) -> Any:
         """``target`` with ``values`` added at ``target[index]`` (duplicates accumulating), as
         a lazy task: one ``np.add.at`` (``cupyx.scatter_add`` on CuPy chunks) on the whole array

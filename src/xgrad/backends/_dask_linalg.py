@@ -31,22 +31,19 @@ from . import _dask_devices as _devices
 
 
 class _ChunkLinalg:
-    """``_CHUNK_LINALG.inv(a)`` is the ``linalg.inv`` of ``a``'s own library: NumPy's
-    (``array_api_compat.numpy.linalg``, what the NumPy backend runs) for NumPy chunks, and
-    ``array_api_compat.cupy.linalg`` for CuPy chunks (dask-of-CuPy)."""
+    """``_CHUNK_LINALG.inv(a)`` is the ``linalg.inv`` of ``a``'s own library, from
+    ``array_api_compat.array_namespace(a)``: ``array_api_compat.numpy.linalg`` (what the NumPy
+    backend runs) for NumPy chunks, ``array_api_compat.cupy.linalg`` for CuPy chunks."""
 
+    @functools.cache  # noqa: B019 (one instance, for the module's life)
     def __getattr__(self, name: str) -> Any:
         stock = getattr(_np_linalg, name)
 
         @functools.wraps(stock)
         def run(a: Any, *args: Any, **kwargs: Any) -> Any:
-            if isinstance(a, np.ndarray) or np.isscalar(a):
-                return stock(a, *args, **kwargs)
-            ns = array_api_compat.array_namespace(a)  # pragma: no cover (needs CuPy)
-            return getattr(ns.linalg, name)(a, *args, **kwargs)  # pragma: no cover
+            return getattr(array_api_compat.array_namespace(a).linalg, name)(a, *args, **kwargs)
 
-        run.__name__ = name  # dask names the tasks after it
-        return run
+        return run  # named after ``stock`` (functools.wraps): dask names the tasks after it
 
 
 _CHUNK_LINALG = _ChunkLinalg()

@@ -60,10 +60,7 @@ _CHECKED = NonDiff("checked_labels", _checked, 1, False)
 
 def _weights(weights: Any, x: Any, bk: Any) -> Any:
     """The per-class weights, checked to be one per class (shape ``(C,)``), as in MyGrad."""
-    other = None if isinstance(weights, Tensor) else _backends.backend_of(weights)
-    if not isinstance(weights, Tensor) and (
-        other is None or (other is not bk and other.name == "numpy")
-    ):
+    if not isinstance(weights, (Tensor, *bk.array_types)):
         # host data (lists, NumPy arrays) goes where x is, as the labels do
         weights = bk.asarray(weights, device=bk.device_of(x._data if isinstance(x, Tensor) else x))
     c = x.shape[1]

@@ -12,8 +12,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
-
 from .. import backends as _backends
 from .._nsbase import TensorNamespace
 from .._op import OPS, Op, apply, register
@@ -35,7 +33,7 @@ def normalize_key(bk: Any, ref: Any, key: Any) -> tuple:
         key = (key,)
     out = []
     device = None
-    hosts: dict[int, Any] = {}  # position in ``out`` -> a host integer key (lazy backends)
+    hosts: dict[int, Any] = {}  # position in ``out`` -> host integers to bounds-check
     for k in key:
         if k is None or k is Ellipsis or isinstance(k, slice):
             out.append(k)
@@ -56,21 +54,12 @@ def normalize_key(bk: Any, ref: Any, key: Any) -> tuple:
             device = _device(bk, ref, device)
             other = _backends.backend_of(k)
             host = other.to_host(k) if other is not None and other is not bk else k
-            if bk.lazy:  # the values are here now, and cost nothing to read
-                h = np.asarray(host)
-                if h.dtype == bool and h.ndim:
-                    # x[mask] is x[mask.nonzero()] (NumPy's definition): integer keys, whose
-                    # lengths a lazy library knows (it cannot know a mask's count)
-                    for part in np.nonzero(h):
-                        hosts[len(out)] = part
-                        out.append(bk.asarray(part, device=device))
-                    continue
-                if h.dtype.kind in "iu":
-                    hosts[len(out)] = h
-            arr = bk.asarray(host, device=device)
-            if math.prod(arr.shape) == 0 and not bk.xp.isdtype(arr.dtype, ("integral", "bool")):
-                arr = bk.xp.astype(arr, bk.xp.int64)  # ``x[[]]``: an empty integer index
-            out.append(arr)
+            for arr, ints in bk.index_from_host(host, device):
+                if ints is not None:
+                    hosts[len(out)] = ints
+                if math.prod(arr.shape) == 0 and not bk.xp.isdtype(arr.dtype, ("integral", "bool")):
+                    arr = bk.xp.astype(arr, bk.xp.int64)  # ``x[[]]``: an empty integer index
+                out.append(arr)
         else:
             raise IndexError(
                 f"only integers, slices, None, ..., and integer or boolean arrays are valid "
@@ -94,8 +83,8 @@ def normalize_key(bk: Any, ref: Any, key: Any) -> tuple:
 
 
 def _check_bounds(bk: Any, shape: tuple, key: list, hosts: dict[int, Any]) -> None:
-    """NumPy's IndexError for a host integer key out of bounds, raised now: a lazy library
-    (Dask) would raise it only when computing, from inside a task."""
+    """NumPy's IndexError for a host integer key out of bounds (``Backend.index_from_host``
+    says which), raised now: a lazy library (Dask) would raise it only when computing."""
     total = sum(_consumes(bk, k) for k in key)
     dim = 0
     for pos, k in enumerate(key):
